@@ -1,0 +1,34 @@
+# gdprscan: `make demo` sets up and scans the bundled sample school share; `make test` sets up and runs the tests.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+DEMO   ?= demo
+
+.PHONY: setup demo test clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml scripts/setup-system
+	scripts/setup-system
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: setup
+	rm -rf $(DEMO)
+	$(BIN)/gdprscan sample-share $(DEMO)/share
+	$(BIN)/gdprscan scan $(DEMO)/share --db $(DEMO)/gdprscan.db --no-progress
+	$(BIN)/gdprscan export findings --db $(DEMO)/gdprscan.db --format csv --out $(DEMO)/findings.csv
+	$(BIN)/gdprscan export findings --db $(DEMO)/gdprscan.db --format jsonl --out $(DEMO)/findings.jsonl
+	@echo
+	@echo "Results:"
+	@echo "  findings store   $(CURDIR)/$(DEMO)/gdprscan.db"
+	@echo "  findings (CSV)   $(CURDIR)/$(DEMO)/findings.csv"
+	@echo "  findings (JSONL) $(CURDIR)/$(DEMO)/findings.jsonl"
+
+test: setup
+	$(BIN)/pytest -q
+
+clean:
+	rm -rf $(VENV) $(DEMO) .pytest_cache

@@ -1,0 +1,240 @@
+"""The findings store: one SQLite file (WAL), read and written through sqlite-utils.
+
+Tables: ``scans`` (one row per run), ``items`` (every file, email, attachment and archive member, with its
+version token for incremental scans), ``findings`` (per item and entity type: count, confidence, redacted
+snippet, locators) and ``errors``. Raw matched values are kept only when ``store.keep_raw_values`` is set.
+The file is created owner-only (0600): it says where personal data lives.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+from scanner.errors import StoreError
+
+SCHEMA_VERSION = 1
+
+ITEM_COLUMNS = {
+    "id": str,
+    "root_id": str,
+    "parent_id": str,
+    "source": str,
+    "location": str,
+    "name": str,
+    "file_type": str,
+    "size": int,
+    "created": str,
+    "modified": str,
+    "owner": str,
+    "version": str,
+    "exposure": str,  # JSON, see scanner.items.Exposure.as_dict
+    "exposed": int,
+    "encrypted": int,
+    "status": str,  # scanned | encrypted | not_scanned | error
+    "reason": str,
+    "depth": int,
+    "text_chars": int,
+    "first_seen_scan": int,
+    "last_seen_scan": int,
+    "scanned_in_scan": int,
+    "gone": int,
+    "gone_in_scan": int,
+}
+
+FINDING_COLUMNS = {
+    "item_id": str,
+    "root_id": str,
+    "kind": str,  # entity | special_category | criminal_offence | context
+    "entity_type": str,
+    "count": int,
+    "confidence": float,
+    "snippet": str,  # redacted
+    "locators": str,  # JSON list, first few places found
+    "detectors": str,  # JSON list
+    "evidence": str,  # JSON list of evidence words (never values)
+    "raw_values": str,  # JSON list; empty unless store.keep_raw_values
+}
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    version: str
+    status: str
+    gone: bool
+
+
+class Store:
+    """Everything that touches the SQLite file goes through here."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.path.exists():
+                # Create owner-only before SQLite opens it, so there is no moment it is readable by others.
+                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+            conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
+            self.db = sqlite_utils.Database(conn)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=OFF")
+            self._ensure_schema()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable gdprscan store ({exc})") from None
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot open store ({exc.strerror or exc})") from None
+
+    # --- schema -------------------------------------------------------------------------------------------------
+
+    def _ensure_schema(self) -> None:
+        db = self.db
+        if "meta" not in db.table_names():
+            db["meta"].create({"key": str, "value": str}, pk="key")
+            db["meta"].insert({"key": "schema_version", "value": str(SCHEMA_VERSION)})
+        db["scans"].create(
+            {
+                "id": int,
+                "started": str,
+                "finished": str,
+                "status": str,  # running | completed | interrupted | failed
+                "sources": str,
+                "items_seen": int,
+                "items_scanned": int,
+                "items_unchanged": int,
+                "bytes_scanned": int,
+                "encrypted": int,
+                "errors": int,
+                "gone": int,
+            },
+            pk="id",
+            if_not_exists=True,
+        )
+        db["items"].create(ITEM_COLUMNS, pk="id", if_not_exists=True)
+        db["findings"].create(FINDING_COLUMNS, if_not_exists=True)
+        db["errors"].create(
+            {"scan_id": int, "item_id": str, "location": str, "reason": str, "at": str}, if_not_exists=True
+        )
+        db["items"].create_index(["root_id"], if_not_exists=True)
+        db["items"].create_index(["source", "gone"], if_not_exists=True)
+        db["findings"].create_index(["item_id"], if_not_exists=True)
+        db["findings"].create_index(["root_id"], if_not_exists=True)
+        db["errors"].create_index(["scan_id"], if_not_exists=True)
+        # WAL and shared-memory files are made by SQLite with the main file's mode; keep them private too.
+        for suffix in ("-wal", "-shm"):
+            extra = Path(str(self.path) + suffix)
+            if extra.exists():
+                os.chmod(extra, 0o600)
+
+    def transaction(self):
+        """``with store.transaction():`` commits everything inside as one unit, or nothing."""
+        return self.db.atomic()
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    # --- scans ----------------------------------------------------------------------------------------------
+
+    def start_scan(self, sources: list[str]) -> int:
+        with self.transaction():
+            # A scan left "running" by a killed process is over: say so, its committed work stays.
+            self.db.execute("UPDATE scans SET status = 'interrupted' WHERE status = 'running'")
+            table = self.db["scans"].insert(
+                {"started": now_iso(), "status": "running", "sources": json.dumps(sources)}
+            )
+        return table.last_pk
+
+    def finish_scan(self, scan_id: int, status: str, counts: dict[str, int]) -> None:
+        with self.transaction():
+            self.db["scans"].update(scan_id, {"finished": now_iso(), "status": status, **counts})
+
+    def scan(self, scan_id: int) -> dict:
+        return self.db["scans"].get(scan_id)
+
+    def last_scan(self, completed_only: bool = False) -> dict | None:
+        where = "WHERE status = 'completed'" if completed_only else ""
+        rows = list(self.db.query(f"SELECT * FROM scans {where} ORDER BY id DESC LIMIT 1"))
+        return rows[0] if rows else None
+
+    # --- items ----------------------------------------------------------------------------------------------
+
+    def stored_version(self, item_id: str) -> StoredVersion | None:
+        row = self.db.execute(
+            "SELECT version, status, gone FROM items WHERE id = ?", [item_id]
+        ).fetchone()
+        return StoredVersion(row[0], row[1], bool(row[2])) if row else None
+
+    def mark_seen(self, item_id: str, scan_id: int) -> None:
+        """An unchanged item (and its members) was seen again: the cost of an incremental rescan."""
+        self.db.execute(
+            "UPDATE items SET last_seen_scan = ?, gone = 0, gone_in_scan = NULL WHERE root_id = ?",
+            [scan_id, item_id],
+        )
+
+    def replace_tree(self, root_id: str, items: list[dict], findings: list[dict]) -> None:
+        """Replace a top-level item, its members and all their findings. Call inside a transaction."""
+        first_seen = {
+            row[0]: row[1]
+            for row in self.db.execute("SELECT id, first_seen_scan FROM items WHERE root_id = ?", [root_id])
+        }
+        for row in items:
+            row["first_seen_scan"] = first_seen.get(row["id"], row["first_seen_scan"])
+        self.db.execute("DELETE FROM findings WHERE root_id = ?", [root_id])
+        self.db.execute("DELETE FROM items WHERE root_id = ?", [root_id])
+        self.db["items"].insert_all(items, replace=True)
+        if findings:
+            self.db["findings"].insert_all(findings)
+
+    def mark_gone(self, source: str, scan_id: int) -> int:
+        """Items of ``source`` not seen by this scan have vanished: keep their record, marked gone."""
+        cursor = self.db.execute(
+            "UPDATE items SET gone = 1, gone_in_scan = ? "
+            "WHERE source = ? AND gone = 0 AND (last_seen_scan IS NULL OR last_seen_scan < ?)",
+            [scan_id, source, scan_id],
+        )
+        return cursor.rowcount
+
+    def record_error(self, scan_id: int, location: str, reason: str, item_id: str | None = None) -> None:
+        self.db["errors"].insert(
+            {"scan_id": scan_id, "item_id": item_id, "location": location, "reason": reason, "at": now_iso()}
+        )
+
+    # --- reading (reports) ------------------------------------------------------------------------------
+
+    def items(self, include_gone: bool = False) -> Iterator[dict]:
+        where = "" if include_gone else "WHERE gone = 0"
+        yield from self.db.query(f"SELECT * FROM items {where} ORDER BY location")
+
+    def findings_by_item(self, item_ids: Iterable[str] | None = None) -> dict[str, list[dict]]:
+        out: dict[str, list[dict]] = {}
+        for row in self.db.query("SELECT * FROM findings ORDER BY item_id, kind, entity_type"):
+            out.setdefault(row["item_id"], []).append(row)
+        return out
+
+    def errors(self, scan_id: int) -> list[dict]:
+        return list(self.db.query("SELECT * FROM errors WHERE scan_id = ? ORDER BY rowid", [scan_id]))
+
+    def findings_totals(self, scan_id: int | None = None) -> dict[str, int]:
+        """Entity type → number of matches, over items present now."""
+        rows = self.db.query(
+            "SELECT f.entity_type AS t, SUM(f.count) AS n FROM findings f JOIN items i ON i.id = f.item_id "
+            "WHERE i.gone = 0 GROUP BY f.entity_type ORDER BY n DESC"
+        )
+        return {r["t"]: r["n"] for r in rows}
+
+
+def open_store(path: Path | str, must_exist: bool = False) -> Store:
+    if must_exist and not Path(path).exists():
+        raise StoreError(f"{path}: no such store (run 'gdprscan scan' first, or check --db)")
+    return Store(path)

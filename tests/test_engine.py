@@ -1,0 +1,239 @@
+"""The scan loop on its own: incremental rescans, per-item failures, members, batching.
+
+Extraction and detection are replaced by small fakes here so each test is about the engine; the end-to-end
+test (test_cli_end_to_end.py) runs the real ones.
+"""
+
+import io
+import json
+import os
+import re
+
+import pytest
+
+from scanner.config import Config, FilesystemSource
+from scanner.engine import Engine, batches
+from scanner.items import Document, Encrypted, ExtractionError, Finding, NotScanned, Segment
+from scanner.store import Store
+
+
+class EmailDetector:
+    """Finds word@word.tld: enough to see findings appear, change and go."""
+
+    name = "fake_email"
+
+    def detect(self, batch):
+        for m in re.finditer(r"\b\w+@\w+\.\w+\b", batch.text):
+            seg = batch.segment_at(m.start())
+            yield Finding("EMAIL_ADDRESS", seg.locator, 0.9, "[EMAIL_ADDRESS]", self.name, value=m.group())
+
+
+class CountingExtractor:
+    """Lines of text as segments; ``*.zip`` folders of members; special names for outcomes."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, item, limits):
+        self.calls.append(item.location)
+        data = item.open().read()
+        if item.name.startswith("locked"):
+            raise Encrypted()
+        if item.name.endswith(".png"):
+            raise NotScanned("unsupported type image/png")
+        if item.name.startswith("corrupt"):
+            raise ExtractionError("corrupt docx: bad zip header")
+        if item.name.endswith(".bundle"):
+            parts = data.decode().split("\n---\n")
+            children = [
+                item.child(f"part{i}.txt", (lambda p=p: io.BytesIO(p.encode())), size=len(p))
+                for i, p in enumerate(parts, 1)
+            ]
+            return Document("bundle", segments=(), children=children)
+        lines = data.decode().splitlines()
+        return Document("txt", segments=[Segment(t, f"line {i}") for i, t in enumerate(lines, 1)])
+
+
+def make_engine(tmp_path, root, extractor=None, batch_size=50):
+    config = Config(
+        sources=[FilesystemSource(type="filesystem", name="share", paths=[root])],
+        scan={"batch_size": batch_size},
+    )
+    store = Store(tmp_path / "store.db")
+    extractor = extractor or CountingExtractor()
+    return Engine(config, store, [EmailDetector()], extract=extractor), store, extractor
+
+
+def findings_of(store, location):
+    row = next(store.db.query("SELECT id FROM items WHERE location = ?", [str(location)]))
+    return {f["entity_type"]: f["count"] for f in store.db.query("SELECT * FROM findings WHERE item_id = ?", [row["id"]])}
+
+
+@pytest.fixture
+def share(tmp_path):
+    root = tmp_path / "share"
+    (root / "sub").mkdir(parents=True)
+    (root / "a.txt").write_text("contact ann@school.uk\nand bob@school.uk\n")
+    (root / "sub" / "b.txt").write_text("nothing personal here\n")
+    (root / "sub" / "c.txt").write_text("carl@home.uk\n")
+    return root
+
+
+def test_unchanged_rescan_extracts_nothing(tmp_path, share):
+    engine, store, extractor = make_engine(tmp_path, share)
+    first = engine.run()
+    assert first.items_scanned == 3 and first.status == "completed"
+    assert len(extractor.calls) == 3
+
+    engine2 = Engine(engine.config, store, engine.detectors, extract=extractor)
+    second = engine2.run()
+    assert len(extractor.calls) == 3, "an unchanged item must not be extracted again"
+    assert second.items_unchanged == 3 and second.items_scanned == 0
+    assert findings_of(store, share / "a.txt") == {"EMAIL_ADDRESS": 2}
+    rows = {r["location"]: r for r in store.items()}
+    assert all(r["last_seen_scan"] == second.scan_id for r in rows.values())
+    assert all(r["first_seen_scan"] == first.scan_id for r in rows.values())
+
+
+def test_changed_item_replaces_findings(tmp_path, share):
+    engine, store, extractor = make_engine(tmp_path, share)
+    engine.run()
+    target = share / "a.txt"
+    target.write_text("only one now: dan@school.uk, and a longer line\n")
+    st = target.stat()
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+    summary = Engine(engine.config, store, engine.detectors, extract=extractor).run()
+    assert extractor.calls.count(str(target)) == 2
+    assert summary.items_scanned == 1 and summary.items_unchanged == 2
+    assert findings_of(store, target) == {"EMAIL_ADDRESS": 1}
+    assert store.db.execute("SELECT COUNT(*) FROM findings").fetchone()[0] == 2  # a.txt and c.txt
+
+
+def test_deleted_item_is_marked_gone_and_comes_back(tmp_path, share):
+    engine, store, extractor = make_engine(tmp_path, share)
+    engine.run()
+    content = (share / "sub" / "c.txt").read_bytes()
+    (share / "sub" / "c.txt").unlink()
+    summary = Engine(engine.config, store, engine.detectors, extract=extractor).run()
+    assert summary.gone == 1
+    gone = {r["location"] for r in store.items(include_gone=True) if r["gone"]}
+    assert gone == {str(share / "sub" / "c.txt")}
+    assert str(share / "sub" / "c.txt") not in {r["location"] for r in store.items()}
+
+    (share / "sub" / "c.txt").write_bytes(content)
+    Engine(engine.config, store, engine.detectors, extract=extractor).run()
+    assert str(share / "sub" / "c.txt") in {r["location"] for r in store.items()}
+
+
+def test_unavailable_source_marks_nothing_gone(tmp_path, share):
+    engine, store, extractor = make_engine(tmp_path, share)
+    engine.run()
+    moved = tmp_path / "elsewhere"
+    share.rename(moved)
+    summary = Engine(engine.config, store, engine.detectors, extract=extractor).run()
+    assert summary.gone == 0
+    assert summary.errors == 1
+    assert "source not scanned" in store.errors(summary.scan_id)[0]["reason"]
+    assert all(not r["gone"] for r in store.items(include_gone=True))
+
+
+def test_per_item_outcomes_are_recorded_and_scan_goes_on(tmp_path, share):
+    (share / "locked.docx").write_bytes(b"x")
+    (share / "logo.png").write_bytes(b"\x89PNG")
+    (share / "corrupt.docx").write_bytes(b"PK")
+    engine, store, _ = make_engine(tmp_path, share)
+    summary = engine.run()
+    rows = {os.path.basename(r["location"]): r for r in store.items()}
+    assert rows["locked.docx"]["status"] == "encrypted" and rows["locked.docx"]["encrypted"] == 1
+    assert rows["a.txt"]["encrypted"] == 0
+    assert rows["logo.png"]["status"] == "not_scanned"
+    assert rows["logo.png"]["reason"] == "not scanned: unsupported type image/png"
+    assert rows["corrupt.docx"]["status"] == "error"
+    assert rows["corrupt.docx"]["reason"] == "corrupt docx: bad zip header"
+    assert summary.encrypted == 1 and summary.errors == 1
+    assert [e["reason"] for e in store.errors(summary.scan_id)] == ["corrupt docx: bad zip header"]
+    assert findings_of(store, share / "sub" / "c.txt") == {"EMAIL_ADDRESS": 1}
+
+
+def test_unexpected_exception_in_extractor_is_an_item_error(tmp_path, share):
+    class Exploding(CountingExtractor):
+        def __call__(self, item, limits):
+            if item.name == "b.txt":
+                raise ValueError("boom")
+            return super().__call__(item, limits)
+
+    engine, store, _ = make_engine(tmp_path, share, extractor=Exploding())
+    summary = engine.run()
+    assert summary.status == "completed"
+    row = next(r for r in store.items() if r["location"].endswith("b.txt"))
+    assert row["status"] == "error" and row["reason"] == "unexpected ValueError: boom"
+
+
+def test_members_are_stored_as_children_with_bang_locations(tmp_path, share):
+    (share / "mail.bundle").write_text("to eve@school.uk\n---\nfrom fay@school.uk and gus@school.uk")
+    engine, store, extractor = make_engine(tmp_path, share)
+    engine.run()
+    parent = str(share / "mail.bundle")
+    part2 = f"{parent}!part2.txt"
+    rows = {r["location"]: r for r in store.items()}
+    assert rows[part2]["parent_id"] == rows[parent]["id"]
+    assert rows[part2]["root_id"] == rows[parent]["id"]
+    assert rows[part2]["depth"] == 1
+    assert findings_of(store, part2) == {"EMAIL_ADDRESS": 2}
+
+    # Unchanged parent: members are not re-read either, and stay present.
+    calls = len(extractor.calls)
+    Engine(engine.config, store, engine.detectors, extract=extractor).run()
+    assert len(extractor.calls) == calls
+    assert part2 in {r["location"] for r in store.items()}
+
+
+def test_raw_values_kept_only_when_configured(tmp_path, share):
+    engine, store, _ = make_engine(tmp_path, share)
+    engine.run()
+    raw = [r["raw_values"] for r in store.db.query("SELECT raw_values FROM findings")]
+    assert raw and all(v is None for v in raw)
+    blob = b"".join(p.read_bytes() for p in tmp_path.glob("store.db*"))
+    assert b"ann@school.uk" not in blob
+
+    config = engine.config.model_copy(update={"store": engine.config.store.model_copy(update={"keep_raw_values": True})})
+    store2 = Store(tmp_path / "raw.db")
+    Engine(config, store2, engine.detectors, extract=CountingExtractor()).run()
+    values = [json.loads(r["raw_values"]) for r in store2.db.query("SELECT raw_values FROM findings")]
+    assert ["ann@school.uk", "bob@school.uk"] in values
+
+
+def test_interrupted_scan_keeps_committed_batches_and_resumes(tmp_path, share):
+    for i in range(10):
+        (share / f"n{i:02}.txt").write_text(f"p{i}@school.uk\n")
+
+    class Interrupting(CountingExtractor):
+        def __call__(self, item, limits):
+            if len(self.calls) == 7:
+                raise KeyboardInterrupt
+            return super().__call__(item, limits)
+
+    engine, store, _ = make_engine(tmp_path, share, extractor=Interrupting(), batch_size=2)
+    with pytest.raises(KeyboardInterrupt):
+        engine.run()
+    first = store.last_scan()
+    assert first["status"] == "interrupted"
+    kept = store.db.execute("SELECT COUNT(*) FROM items").fetchone()[0]
+    assert kept == 7  # every finished item was committed on the way out
+
+    resumed = CountingExtractor()
+    summary = Engine(engine.config, store, engine.detectors, extract=resumed).run()
+    assert len(resumed.calls) == 13 - kept, "only what the interrupted scan did not finish is read"
+    assert summary.items_unchanged == kept
+    assert store.db.execute("SELECT COUNT(*) FROM items").fetchone()[0] == 13
+    assert store.db.execute("SELECT SUM(count) FROM findings").fetchone()[0] == 13
+
+
+def test_batches_cut_long_segments_and_map_offsets_back():
+    segs = [Segment("a" * 30, "line 1"), Segment("b" * 120, "line 2"), Segment("  ", "line 3"), Segment("c", "line 4")]
+    out = list(batches(segs, max_chars=50))
+    texts = [[s.text for s in b.segments] for b in out]
+    assert texts == [["a" * 30], ["b" * 50], ["b" * 50], ["b" * 20, "c"]]
+    last = out[-1]
+    assert last.segment_at(last.text.index("c")).locator == "line 4"
+    assert last.segment_at(0).locator == "line 2"
