@@ -4,54 +4,16 @@ Extraction and detection are replaced by small fakes here so each test is about 
 test (test_cli_end_to_end.py) runs the real ones.
 """
 
-import io
 import json
 import os
-import re
 
 import pytest
 
 from scanner.config import Config, FilesystemSource
 from scanner.engine import Engine, batches
-from scanner.items import Document, Encrypted, ExtractionError, Finding, NotScanned, Segment
+from scanner.items import Segment
 from scanner.store import Store
-
-
-class EmailDetector:
-    """Finds word@word.tld: enough to see findings appear, change and go."""
-
-    name = "fake_email"
-
-    def detect(self, batch):
-        for m in re.finditer(r"\b\w+@\w+\.\w+\b", batch.text):
-            seg = batch.segment_at(m.start())
-            yield Finding("EMAIL_ADDRESS", seg.locator, 0.9, "[EMAIL_ADDRESS]", self.name, value=m.group())
-
-
-class CountingExtractor:
-    """Lines of text as segments; ``*.zip`` folders of members; special names for outcomes."""
-
-    def __init__(self):
-        self.calls = []
-
-    def __call__(self, item, limits):
-        self.calls.append(item.location)
-        data = item.open().read()
-        if item.name.startswith("locked"):
-            raise Encrypted()
-        if item.name.endswith(".png"):
-            raise NotScanned("unsupported type image/png")
-        if item.name.startswith("corrupt"):
-            raise ExtractionError("corrupt docx: bad zip header")
-        if item.name.endswith(".bundle"):
-            parts = data.decode().split("\n---\n")
-            children = [
-                item.child(f"part{i}.txt", (lambda p=p: io.BytesIO(p.encode())), size=len(p))
-                for i, p in enumerate(parts, 1)
-            ]
-            return Document("bundle", segments=(), children=children)
-        lines = data.decode().splitlines()
-        return Document("txt", segments=[Segment(t, f"line {i}") for i, t in enumerate(lines, 1)])
+from tests.fakes import CountingExtractor, EmailDetector
 
 
 def make_engine(tmp_path, root, extractor=None, batch_size=50):
