@@ -1,0 +1,105 @@
+"""Spreadsheets: xlsx/xlsm streamed with openpyxl (read-only, cached values), legacy xls with xlrd.
+
+One segment per non-empty row; the locator is the first non-empty cell (``Sheet1!A4``) and the record is the row
+(``Sheet1 row 4``), so a detector can tie a name to the date of birth beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, time
+from typing import BinaryIO
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+
+from scanner.extractors.office_packages import check_package
+from scanner.extractors.registry import register
+from scanner.items import Document, ExtractionLimits, Item, Segment
+
+CELL_SEPARATOR = " | "
+
+
+@register("xlsx", "xlsm", needs_seek=True)
+def extract_xlsx(item: Item, stream: BinaryIO, limits: ExtractionLimits) -> Document:
+    check_package(stream, "xlsx", limits)
+    workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True, keep_links=False)
+    return Document("xlsx", segments=_xlsx_rows(workbook))
+
+
+def _xlsx_rows(workbook) -> Iterator[Segment]:
+    try:
+        for sheet in workbook.worksheets:
+            # Writers often record a wrong used range; without this, read-only mode would cut rows off.
+            sheet.reset_dimensions()
+            for row in sheet.iter_rows():
+                cells = [(cell.row, cell.column, cell.value) for cell in row if getattr(cell, "value", None) is not None]
+                segment = row_segment(sheet.title, cells)
+                if segment:
+                    yield segment
+    finally:
+        workbook.close()
+
+
+def row_segment(sheet: str, cells: Iterable[tuple[int, int, object]]) -> Segment | None:
+    """A row's segment from (row, column, value) of its cells (1-based); None for an empty row."""
+    first = None
+    texts: list[str] = []
+    for row, column, value in cells:
+        text = cell_text(value)
+        if not text:
+            continue
+        if first is None:
+            first = (row, column)
+        texts.append(text)
+    if first is None:
+        return None
+    row, column = first
+    return Segment(CELL_SEPARATOR.join(texts), f"{sheet}!{get_column_letter(column)}{row}", record=f"{sheet} row {row}")
+
+
+def cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+@register("xls", needs_seek=True)
+def extract_xls(item: Item, stream: BinaryIO, limits: ExtractionLimits) -> Document:
+    import xlrd
+
+    from scanner.extractors.legacy_office import refuse_if_encrypted
+
+    refuse_if_encrypted(stream)
+    # xlrd needs the whole file; its size is bounded by the connector's max_file_size.
+    book = xlrd.open_workbook(file_contents=stream.read(), on_demand=True)
+    return Document("xls", segments=_xls_rows(book))
+
+
+def _xls_rows(book) -> Iterator[Segment]:
+    import xlrd
+
+    try:
+        for index in range(book.nsheets):
+            sheet = book.sheet_by_index(index)
+            for r in range(sheet.nrows):
+                cells = []
+                for c, cell in enumerate(sheet.row(r)):
+                    value = cell.value
+                    if cell.ctype == xlrd.XL_CELL_DATE:
+                        value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
+                    elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+                        value = None
+                    cells.append((r + 1, c + 1, value))
+                segment = row_segment(sheet.name, cells)
+                if segment:
+                    yield segment
+            book.unload_sheet(index)
+    finally:
+        book.release_resources()
