@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import re
 from collections.abc import Iterator
 
 import tldextract
@@ -72,9 +73,20 @@ class UkPhoneRecognizer(PhoneRecognizer):
     """
 
     SCORE = 0.7
+    # Long reference numbers that parse as phone numbers (a 12-digit DBS certificate number starting 00 is a
+    # "valid" international number): a match just after one of these words is not a phone number.
+    NOT_A_PHONE = re.compile(r"\b(?:certificate|cert|dbs|invoice|order|ref(?:erence)?|account|isbn)\b", re.IGNORECASE)
+    LOOK_BEHIND = 30
 
     def __init__(self):
         super().__init__(supported_regions=("GB",))
+
+    def analyze(self, text, entities, nlp_artifacts=None, **kwargs):
+        return [
+            r
+            for r in super().analyze(text, entities, nlp_artifacts)
+            if not self.NOT_A_PHONE.search(text[max(0, r.start - self.LOOK_BEHIND) : r.start])
+        ]
 
 
 class _PreloadedSpacyEngine(SpacyNlpEngine):

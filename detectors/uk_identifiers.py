@@ -15,7 +15,8 @@ UK_POSTCODE
 UK_NHS
     10 digits, written ``943 476 5919``, ``943-476-5919`` or ``9434765919``. Check: weights 10..2 on the first
     nine digits, ``11 - (sum mod 11)`` (11 → 0, 10 → invalid) is the tenth (python-stdnum ``stdnum.gb.nhs``).
-    Every digit-checked ISBN-10 also passes this check, so a match near "ISBN" is dropped.
+    Every ISBN-10 without an X passes this check too, so a match near "ISBN" is dropped, and so is one with no
+    NHS context in a text that mentions ISBNs at all (a reading list with an ISBN column).
 UK_NINO
     National Insurance number ``QQ 12 34 56 C``: two prefix letters, six digits, suffix A-D, spaces allowed.
     HMRC prefix rules: first letter not D, F, I, Q, U, V; second not D, F, I, O, Q, U, V; BG, GB, KN, NK, NT, TN
@@ -62,6 +63,9 @@ class IdentifierSpec:
     context: tuple[str, ...] = ()  # case-insensitive regexes, matched as whole words
     requires_context: bool = False
     negative_context: tuple[str, ...] = ()
+    # A match WITHOUT supporting context is dropped when one of these appears anywhere in the text (a reading
+    # list whose ISBN column heading is rows away from the numbers).
+    document_negative_context: tuple[str, ...] = ()
     context_before: int = 40  # characters searched for context before the match
     context_after: int = 20  # … and after it
     ignore_case: bool = False
@@ -88,6 +92,7 @@ class IdentifierRecognizer(PatternRecognizer):
         self.spec = spec
         self._context = _context_regex(spec.context)
         self._negative = _context_regex(spec.negative_context)
+        self._document_negative = _context_regex(spec.document_negative_context)
 
     def invalidate_result(self, pattern_text: str) -> bool | None:
         # The check is a gate, not a score: presidio's validate_result would lift every checked match to 1.0.
@@ -97,9 +102,11 @@ class IdentifierRecognizer(PatternRecognizer):
 
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None) -> list[RecognizerResult]:
         kept = []
+        document_negative = None  # searched once, only if a match without context needs it
         for result in super().analyze(text, entities, nlp_artifacts, regex_flags):
             before = text[max(0, result.start - self.spec.context_before) : result.start]
-            after = text[result.end : result.end + self.spec.context_after]
+            # Context after a match stays on its line: the next line is the next row or sentence.
+            after = text[result.end : result.end + self.spec.context_after].split("\n", 1)[0]
             if self._negative and (self._negative.search(before) or self._negative.search(after)):
                 continue
             word = self._context and (self._context.search(before) or self._context.search(after))
@@ -112,6 +119,11 @@ class IdentifierRecognizer(PatternRecognizer):
                     result.analysis_explanation.set_improved_score(result.score)
             elif self.spec.requires_context:
                 continue
+            elif self._document_negative:
+                if document_negative is None:
+                    document_negative = bool(self._document_negative.search(text))
+                if document_negative:
+                    continue
             kept.append(result)
         return EntityRecognizer.remove_duplicates(kept)
 
@@ -241,6 +253,7 @@ SPECS: tuple[IdentifierSpec, ...] = (
         check=nhs_is_valid,
         context=(r"nhs", r"national\s+health(?:\s+service)?", r"health\s+(?:service\s+)?(?:number|no)", r"patient"),
         negative_context=(r"isbn(?:-1[03])?",),
+        document_negative_context=(r"isbn(?:-1[03])?",),
         context_before=30,
         context_after=10,
     ),

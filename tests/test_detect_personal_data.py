@@ -78,6 +78,11 @@ def test_entities_and_threshold_come_from_config(detector):
     assert set(by_type(strict.detect(TextBatch.of(RECORD)))) <= {"EMAIL_ADDRESS", "CREDIT_CARD", "UK_UPN"}
 
 
+def test_reference_numbers_are_not_phone_numbers(detector):
+    text = [Segment("DBS certificate number: 001234567890. Call the office on 07912 345678.", "line 1")]
+    assert by_type(detector.detect(TextBatch.of(text)))["PHONE_NUMBER"] == {"07912 345678"}
+
+
 def test_email_validation_needs_no_network(detector, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the detector tried to use the network")

@@ -57,6 +57,10 @@ def test_nhs_found_only_when_the_check_passes_and_not_as_an_isbn():
     # 0306406152 is a real ISBN-10 that also passes the NHS mod-11 check.
     assert nhs_is_valid("0306406152")
     assert found("UK_NHS", "Reading list: ISBN 0306406152, Penguin") == []
+    reading_list = "Title | Publisher | ISBN\n" + "\n".join(f"Book {i} | Moorside Books | 0306406152" for i in range(9))
+    assert found("UK_NHS", reading_list) == []
+    # …but an NHS number with its own context in the same text still counts.
+    assert found("UK_NHS", reading_list + "\nPupil NHS no 943 476 5919") == ["943 476 5919"]
 
 
 def test_nino_found_with_spaces_and_bad_prefixes_ignored():

@@ -51,7 +51,7 @@ def test_xlsx_rows_with_first_cell_locator_and_row_record():
     assert result.file_type == "xlsx"
     assert [(s.locator, s.record, s.text) for s in result.segments] == [
         ("Pupils!A1", "Pupils row 1", "Name | UPN | DOB"),
-        ("Pupils!B4", "Pupils row 4", "Mia Patel | A123456789012"),
+        ("Pupils!B4", "Pupils row 4", "UPN: Mia Patel | DOB: A123456789012"),
         ("Staff!A1", "Staff row 1", "Tom Reed"),
     ]
 

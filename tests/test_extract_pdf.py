@@ -30,3 +30,11 @@ def test_truncated_pdf_is_an_error():
 def test_garbage_named_pdf_is_an_error():
     result = extract_one("fake.pdf", b"%PDF-1.7\n garbage garbage garbage")
     assert result.error is not None and result.error.startswith("corrupt pdf")
+
+
+def test_soft_line_wraps_are_joined_so_wrapped_values_stay_whole():
+    from scanner.extractors.pdf import _unwrap
+
+    assert _unwrap("Please call 0161\n496 0000.\nYours sincerely,\nAttendance") == (
+        "Please call 0161 496 0000.\nYours sincerely,\nAttendance"
+    )

@@ -16,9 +16,9 @@ from odf.opendocument import load
 from scanner.extractors.office_packages import check_package
 from scanner.extractors.registry import register
 from scanner.extractors.spreadsheet import row_segment
+from scanner.extractors.tables import TableRows
 from scanner.items import Document, ExtractionLimits, Item, Segment
 
-CELL_SEPARATOR = " | "
 _PARAGRAPHS = {(TEXTNS, "p"), (TEXTNS, "h")}
 _TABLE = (TABLENS, "table")
 _ROW = (TABLENS, "table-row")
@@ -85,11 +85,11 @@ def _cell_texts(row) -> list[tuple[int, str]]:
 
 
 def _table_rows(table, where: str) -> Iterator[Segment]:
+    rows = TableRows()
     for number, row in enumerate(_rows_of(table), 1):
-        cells = [text for _, text in _cell_texts(row)]
-        if cells:
-            locator = f"{where} row {number}"
-            yield Segment(CELL_SEPARATOR.join(cells), locator, record=locator)
+        segment = rows.segment(_cell_texts(row), f"{where} row {number}")
+        if segment:
+            yield segment
 
 
 def _sheets(body) -> Iterator[Segment]:
@@ -98,11 +98,12 @@ def _sheets(body) -> Iterator[Segment]:
             continue
         name = table.getAttrNS(TABLENS, "name") or "Sheet"
         row_number = 1
+        rows = TableRows()
         for row in _rows_of(table):
             repeat = int(row.getAttrNS(TABLENS, "number-rows-repeated") or 1)
             cells = _cell_texts(row)
             if cells:
-                segment = row_segment(name, ((row_number, column, text) for column, text in cells))
+                segment = row_segment(rows, name, ((row_number, column, text) for column, text in cells))
                 if segment:
                     yield segment
             row_number += repeat

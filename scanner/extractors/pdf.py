@@ -6,6 +6,7 @@ personal data there needs OCR. Pages are read one at a time and closed, so a lon
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -43,11 +44,20 @@ def _page_text(pdf, index: int) -> str:
     try:
         textpage = page.get_textpage()
         try:
-            return textpage.get_text_bounded().replace("\r\n", "\n")
+            return _unwrap(textpage.get_text_bounded().replace("\r\n", "\n"))
         finally:
             textpage.close()
     finally:
         page.close()
+
+
+# A line break inside a sentence or a number is only where the PDF's line was full ("call 0161\n496 0000"):
+# joined, so a value wrapped across lines is still one value.
+_SOFT_WRAP = re.compile(r"(?<=[\w,])\n(?=[a-z0-9])")
+
+
+def _unwrap(text: str) -> str:
+    return _SOFT_WRAP.sub(" ", text)
 
 
 def _first_text_page(pdf) -> tuple[int, str] | None:

@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from scanner.extractors.registry import register
+from scanner.extractors.tables import TableRows
 from scanner.extractors.streams import read_head
 from scanner.extractors.text_decoding import MAX_LINE, iter_lines, numbered_lines
 from scanner.items import Document, ExtractionError, ExtractionLimits, Item, Segment
 
-CELL_SEPARATOR = " | "
 
 
 @register("txt", "text", "log", "md", "markdown")
@@ -43,11 +43,11 @@ def _rows(stream: BinaryIO, delimiter: str) -> Iterator[Segment]:
     number = 0
     try:
         csv.field_size_limit(max(previous, MAX_LINE))
+        table = TableRows()
         for number, cells in enumerate(reader, 1):
-            text = CELL_SEPARATOR.join(cell.strip() for cell in cells if cell.strip())
-            if text:
-                locator = f"row {number}"
-                yield Segment(text, locator, record=locator)
+            segment = table.segment(enumerate(cells), f"row {number}")
+            if segment:
+                yield segment
     except csv.Error as exc:
         raise ExtractionError(f"malformed {'tsv' if delimiter == chr(9) else 'csv'} after row {number}: {exc}") from None
     finally:

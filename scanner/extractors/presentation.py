@@ -13,9 +13,9 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from scanner.extractors.office_packages import check_package
 from scanner.extractors.registry import register
+from scanner.extractors.tables import TableRows
 from scanner.items import Document, ExtractionLimits, Item, Segment
 
-CELL_SEPARATOR = " | "
 
 
 @register("pptx", "pptm", needs_seek=True)
@@ -43,10 +43,12 @@ def _shape(shape, where: str, tables: list[int]) -> Iterator[Segment]:
             yield from _shape(inner, where, tables)
     elif getattr(shape, "has_table", False) and shape.has_table:
         tables[0] += 1
+        rows = TableRows()
         for row_number, row in enumerate(shape.table.rows, 1):
-            cells = [cell.text.strip() for cell in row.cells if cell.text.strip()]
-            if cells:
-                locator = f"{where} table {tables[0]} row {row_number}"
-                yield Segment(CELL_SEPARATOR.join(cells), locator, record=locator)
+            segment = rows.segment(
+                enumerate(cell.text for cell in row.cells), f"{where} table {tables[0]} row {row_number}"
+            )
+            if segment:
+                yield segment
     elif getattr(shape, "has_text_frame", False) and shape.has_text_frame and shape.text_frame.text.strip():
         yield Segment(shape.text_frame.text, where)

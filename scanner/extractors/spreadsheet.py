@@ -15,9 +15,8 @@ from openpyxl.utils import get_column_letter
 
 from scanner.extractors.office_packages import check_package
 from scanner.extractors.registry import register
+from scanner.extractors.tables import TableRows
 from scanner.items import Document, ExtractionLimits, Item, Segment
-
-CELL_SEPARATOR = " | "
 
 
 @register("xlsx", "xlsm", needs_seek=True)
@@ -32,30 +31,28 @@ def _xlsx_rows(workbook) -> Iterator[Segment]:
         for sheet in workbook.worksheets:
             # Writers often record a wrong used range; without this, read-only mode would cut rows off.
             sheet.reset_dimensions()
+            table = TableRows()
             for row in sheet.iter_rows():
                 cells = [(cell.row, cell.column, cell.value) for cell in row if getattr(cell, "value", None) is not None]
-                segment = row_segment(sheet.title, cells)
+                segment = row_segment(table, sheet.title, cells)
                 if segment:
                     yield segment
     finally:
         workbook.close()
 
 
-def row_segment(sheet: str, cells: Iterable[tuple[int, int, object]]) -> Segment | None:
-    """A row's segment from (row, column, value) of its cells (1-based); None for an empty row."""
-    first = None
-    texts: list[str] = []
-    for row, column, value in cells:
-        text = cell_text(value)
-        if not text:
-            continue
-        if first is None:
-            first = (row, column)
-        texts.append(text)
-    if first is None:
+def row_segment(table: TableRows, sheet: str, cells: Iterable[tuple[int, int, object]]) -> Segment | None:
+    """A row's segment from (row, column, value) of its cells (1-based); None for an empty row.
+
+    ``table`` is the sheet's ``TableRows``, which labels cells with the sheet's column headings.
+    """
+    texts = [(row, column, cell_text(value)) for row, column, value in cells]
+    texts = [(row, column, text) for row, column, text in texts if text]
+    if not texts:
         return None
-    row, column = first
-    return Segment(CELL_SEPARATOR.join(texts), f"{sheet}!{get_column_letter(column)}{row}", record=f"{sheet} row {row}")
+    row, column, _ = texts[0]
+    locator = f"{sheet}!{get_column_letter(column)}{row}"
+    return table.segment(((c, text) for _, c, text in texts), locator, record=f"{sheet} row {row}")
 
 
 def cell_text(value: object) -> str:
@@ -88,6 +85,7 @@ def _xls_rows(book) -> Iterator[Segment]:
     try:
         for index in range(book.nsheets):
             sheet = book.sheet_by_index(index)
+            table = TableRows()
             for r in range(sheet.nrows):
                 cells = []
                 for c, cell in enumerate(sheet.row(r)):
@@ -97,7 +95,7 @@ def _xls_rows(book) -> Iterator[Segment]:
                     elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
                         value = None
                     cells.append((r + 1, c + 1, value))
-                segment = row_segment(sheet.name, cells)
+                segment = row_segment(table, sheet.name, cells)
                 if segment:
                     yield segment
             book.unload_sheet(index)

@@ -14,9 +14,9 @@ from docx.text.paragraph import Paragraph
 
 from scanner.extractors.office_packages import check_package
 from scanner.extractors.registry import register
+from scanner.extractors.tables import TableRows
 from scanner.items import Document, ExtractionLimits, Item, Segment
 
-CELL_SEPARATOR = " | "
 
 
 @register("docx", "docm", "dotx", needs_seek=True)
@@ -51,21 +51,21 @@ def _segments(document) -> Iterator[Segment]:
 
 
 def table_rows(table: Table, where: str) -> Iterator[Segment]:
-    """One segment per row, cells joined; a merged cell counted once; nested tables follow their row."""
+    """One segment per row, cells labelled by heading; a merged cell counted once; nested tables follow their row."""
+    rows = TableRows()
     for number, row in enumerate(table.rows, 1):
         seen: set[int] = set()
-        cells: list[str] = []
+        cells: list[tuple[int, str]] = []
         nested: list[Table] = []
-        for cell in row.cells:
+        for column, cell in enumerate(row.cells):
             if id(cell._tc) in seen:
                 continue
             seen.add(id(cell._tc))
-            text = " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())
-            if text:
-                cells.append(text)
+            cells.append((column, " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())))
             nested.extend(cell.tables)
         locator = f"{where} row {number}"
-        if cells:
-            yield Segment(CELL_SEPARATOR.join(cells), locator, record=locator)
+        segment = rows.segment(cells, locator)
+        if segment:
+            yield segment
         for index, inner in enumerate(nested, 1):
             yield from table_rows(inner, f"{locator} table {index}")
