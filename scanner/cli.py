@@ -150,7 +150,7 @@ def _print_summary(summary, db_path: Path) -> None:
     table.add_row("Time", f"{summary.seconds:,.1f} s ({_human_bytes(int(rate))}/s)")
     console.print(table)
     if summary.findings:
-        found = Table(title="Findings by type (items present now)", title_justify="left")
+        found = Table(title="Findings by type", title_justify="left", min_width=40)
         found.add_column("Type")
         found.add_column("Matches", justify="right")
         for entity, count in summary.findings.items():
