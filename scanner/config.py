@@ -109,6 +109,9 @@ class DetectionConfig(Strict):
 class ScanConfig(Strict):
     # Items committed to the store per transaction; an interrupted scan loses at most one batch of work.
     batch_size: int = Field(50, ge=1, le=10_000)
+    # Seconds one item (a file, a member) may take to read and check; a slower one is recorded and skipped.
+    # 0 turns the limit off.
+    item_timeout: float = Field(300, ge=0)
 
 
 class Config(Strict):

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from connectors import SourceUnavailable, connector_for
@@ -137,8 +140,34 @@ class FindingTally:
         ]
 
 
+class ItemTimeout(Exception):
+    """An item took longer than ``scan.item_timeout``."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise ``ItemTimeout`` in this block after ``seconds`` (main thread, POSIX; elsewhere no limit).
+
+    The alarm interrupts Python code and sleeps; a long call inside a C library ends first, then the item stops.
+    """
+    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise ItemTimeout(f"took longer than {seconds:g} s (scan.item_timeout): not fully checked")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _reason(exc: BaseException) -> str:
-    if isinstance(exc, (ExtractionError, NotScanned)):
+    if isinstance(exc, (ExtractionError, NotScanned, ItemTimeout)):
         return str(exc) or type(exc).__name__
     if isinstance(exc, PermissionError):
         return "permission denied"
@@ -239,20 +268,21 @@ class Engine:
         tally = FindingTally(self.config.store.keep_raw_values)
         children: Iterable[Item] = ()
         try:
-            doc = self.extract(item, self.limits)
-            row["file_type"] = doc.file_type
-            children = doc.children
-            if doc.encrypted:
-                raise Encrypted()
-            if doc.not_scanned:
-                raise NotScanned(doc.not_scanned)
-            chars = 0
-            for batch in batches(doc.segments):
-                chars += len(batch.text)
-                for detector in self.detectors:
-                    for finding in detector.detect(batch):
-                        tally.add(finding)
-            row["text_chars"] = chars
+            with time_limit(self.config.scan.item_timeout):
+                doc = self.extract(item, self.limits)
+                row["file_type"] = doc.file_type
+                children = doc.children
+                if doc.encrypted:
+                    raise Encrypted()
+                if doc.not_scanned:
+                    raise NotScanned(doc.not_scanned)
+                chars = 0
+                for batch in batches(doc.segments):
+                    chars += len(batch.text)
+                    for detector in self.detectors:
+                        for finding in detector.detect(batch):
+                            tally.add(finding)
+                row["text_chars"] = chars
         except Encrypted:
             row.update(status="encrypted", encrypted=1, reason="password-protected: content not inspected")
             summary.encrypted += 1

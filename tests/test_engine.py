@@ -6,6 +6,8 @@ test (test_cli_end_to_end.py) runs the real ones.
 
 import json
 import os
+import signal
+import time
 
 import pytest
 
@@ -129,6 +131,29 @@ def test_unexpected_exception_in_extractor_is_an_item_error(tmp_path, share):
     assert summary.status == "completed"
     row = next(r for r in store.items() if r["location"].endswith("b.txt"))
     assert row["status"] == "error" and row["reason"] == "unexpected ValueError: boom"
+
+
+def test_an_item_over_the_time_limit_is_recorded_and_the_scan_goes_on(tmp_path, share):
+    class Slow(CountingExtractor):
+        def __call__(self, item, limits):
+            if item.name == "b.txt":
+                time.sleep(30)  # a pathological file
+            return super().__call__(item, limits)
+
+    config = Config(
+        sources=[FilesystemSource(type="filesystem", name="share", paths=[share])],
+        scan={"item_timeout": 0.5},
+    )
+    store = Store(tmp_path / "store.db")
+    started = time.monotonic()
+    summary = Engine(config, store, [EmailDetector()], extract=Slow()).run()
+    assert time.monotonic() - started < 10
+    assert summary.status == "completed"
+    rows = {os.path.basename(r["location"]): r for r in store.items()}
+    assert rows["b.txt"]["status"] == "error"
+    assert rows["b.txt"]["reason"] == "took longer than 0.5 s (scan.item_timeout): not fully checked"
+    assert findings_of(store, share / "sub" / "c.txt") == {"EMAIL_ADDRESS": 1}
+    assert signal.getsignal(signal.SIGALRM) is signal.SIG_DFL  # the handler is put back
 
 
 def test_members_are_stored_as_children_with_bang_locations(tmp_path, share):
