@@ -14,7 +14,7 @@ from typing import BinaryIO
 from scanner.extractors.registry import register
 from scanner.extractors.streams import read_head
 from scanner.extractors.text_decoding import iter_lines
-from scanner.items import Document, ExtractionLimits, Item, Segment
+from scanner.items import Document, ExtractionError, ExtractionLimits, Item, Segment
 
 _HIDDEN = {"script", "style", "noscript", "template", "head", "title"}
 _BLOCKS = {
@@ -24,6 +24,9 @@ _BLOCKS = {
 }
 _CELLS = {"td", "th"}
 _SPACES = re.compile(r"\s+")
+# html.parser keeps an unfinished tag, comment or script in a buffer and rescans it whole on every feed: a
+# never-closed ``<a `` or ``<!--`` on a 50 MB line would take hours. Past this much pending markup, give up.
+MAX_PENDING_MARKUP = 8 * 1024 * 1024
 
 
 @register("html", "htm", "xhtml")
@@ -37,6 +40,11 @@ def _blocks(stream: BinaryIO) -> Iterator[Segment]:
     for piece in iter_lines(stream, head):
         parser.feed(piece)
         yield from parser.take()
+        if len(parser.rawdata) > MAX_PENDING_MARKUP:
+            raise ExtractionError(
+                f"malformed html: a tag, comment or script from line {parser.getpos()[0]} is not closed "
+                f"within {MAX_PENDING_MARKUP // 2**20} MiB"
+            )
     parser.close()
     parser.flush_block()
     yield from parser.take()

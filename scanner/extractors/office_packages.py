@@ -2,8 +2,8 @@
 
 An encrypted OOXML file is an OLE2 container, not a zip: it is reported encrypted, whatever its extension. A
 package whose parts would inflate beyond the limits is refused before the library reads it into memory. (XML
-entity expansion is not a risk here: python-docx and python-pptx parse with ``resolve_entities=False``, openpyxl
-and odfpy go through defusedxml.)
+entity expansion is refused up front, with a clear reason, when a part declares entities; behind that,
+python-docx and python-pptx parse with ``resolve_entities=False`` and openpyxl and odfpy go through defusedxml.)
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from scanner.items import Encrypted, ExtractionError, ExtractionLimits
 
 # Office XML compresses well; below this size a part's compression ratio is not worth judging.
 _RATIO_FLOOR = 1024 * 1024
+# How much of each XML part is searched for entity declarations (they can only come before the root element).
+_PROLOG_BYTES = 16 * 1024
 
 
 def check_package(stream: BinaryIO, file_type: str, limits: ExtractionLimits) -> None:
@@ -40,6 +42,11 @@ def check_package(stream: BinaryIO, file_type: str, limits: ExtractionLimits) ->
                         f"{file_type} bomb suspected: part {info.filename} compression ratio {ratio:.0f}:1 "
                         f"over the limit {limits.max_compression_ratio:.0f}:1"
                     )
+                if info.filename.endswith((".xml", ".rels")) and _declares_entities(package, info):
+                    raise ExtractionError(
+                        f"{file_type} refused: part {info.filename} declares XML entities (entity expansion attack "
+                        "suspected; Office never writes them)"
+                    )
             if total > limits.max_member_size:
                 raise ExtractionError(
                     f"{file_type} too large: {total:,} bytes uncompressed, over max_member_size "
@@ -49,6 +56,12 @@ def check_package(stream: BinaryIO, file_type: str, limits: ExtractionLimits) ->
         raise ExtractionError(f"corrupt {file_type}: {exc}") from None
     finally:
         stream.seek(0)
+
+
+def _declares_entities(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """An internal DTD with ``<!ENTITY`` in the part's prolog: how a billion-laughs document starts."""
+    with package.open(info) as part:
+        return b"<!ENTITY" in read_up_to(part, _PROLOG_BYTES)
 
 
 def is_encrypted_package(stream: BinaryIO) -> bool:

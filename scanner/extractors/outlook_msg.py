@@ -11,14 +11,15 @@ import extract_msg
 
 from scanner.extractors.mail_parts import AttachmentNames, body_segments, header_segments
 from scanner.extractors.registry import register
+from scanner.extractors.streams import read_whole
 from scanner.items import Document, ExtractionError, ExtractionLimits, Item, Segment
 
 
 @register("msg", needs_seek=True)
 def extract_outlook_msg(item: Item, stream: BinaryIO, limits: ExtractionLimits) -> Document:
-    # extract-msg takes a path or the file's bytes; a .msg is bounded by the connector's max_file_size.
+    # extract-msg takes a path or the file's bytes: over streams.MAX_WHOLE_FILE it is refused, not read.
     try:
-        message = extract_msg.openMsg(stream.read())
+        message = extract_msg.openMsg(read_whole(stream, "msg"))
     except extract_msg.exceptions.InvalidFileFormatError as exc:
         raise ExtractionError(f"corrupt msg: {exc}") from None
     try:

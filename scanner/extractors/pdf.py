@@ -81,12 +81,30 @@ def _pages(pdf, first: tuple[int, str]) -> Iterator[Segment]:
 
 
 def _needs_password(stream: BinaryIO) -> bool:
-    """pypdf's opinion, for a PDFium build that does not report the password error code."""
+    """pypdf's opinion, for a PDFium build that does not report the password error code.
+
+    Asked only when an ``/Encrypt`` key is near the start or the end (where trailers are): pypdf reads a broken
+    file whole while rebuilding it, which for a large corrupt PDF costs minutes and gigabytes.
+    """
     from pypdf import PdfReader
 
+    if not _mentions_encrypt(stream):
+        return False
     try:
         stream.seek(0)
         reader = PdfReader(stream)
         return reader.is_encrypted and reader.decrypt("") == 0
     except Exception:  # noqa: BLE001 - a PDF pypdf cannot read either is simply corrupt
         return False
+
+
+_TRAILER_WINDOW = 1024 * 1024
+
+
+def _mentions_encrypt(stream: BinaryIO) -> bool:
+    stream.seek(0)
+    head = stream.read(_TRAILER_WINDOW)
+    end = stream.seek(0, 2)
+    stream.seek(max(0, end - _TRAILER_WINDOW))
+    tail = stream.read(_TRAILER_WINDOW)
+    return b"/Encrypt" in head or b"/Encrypt" in tail

@@ -1,6 +1,6 @@
 """Rich Text Format with striprtf: the document's text as numbered lines (``line 7``).
 
-striprtf needs the whole document as a string; RTF size is bounded by the connector's max_file_size.
+striprtf needs the whole document as a string: over streams.MAX_WHOLE_FILE it is refused, not read.
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ from typing import BinaryIO
 from striprtf.striprtf import rtf_to_text
 
 from scanner.extractors.registry import register
+from scanner.extractors.streams import read_whole
 from scanner.items import Document, ExtractionError, ExtractionLimits, Item, Segment
 
 
 @register("rtf")
 def extract_rtf(item: Item, stream: BinaryIO, limits: ExtractionLimits) -> Document:
-    raw = stream.read()
+    raw = read_whole(stream, "rtf")
     if not raw.lstrip().startswith(b"{\\rtf"):
         raise ExtractionError("corrupt rtf: no {\\rtf header")
     # RTF is 7-bit; non-ASCII arrives escaped, so latin-1 maps the raw bytes back one to one.

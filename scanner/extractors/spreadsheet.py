@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from scanner.extractors.office_packages import check_package
 from scanner.extractors.registry import register
+from scanner.extractors.streams import read_whole
 from scanner.extractors.tables import TableRows
 from scanner.items import Document, ExtractionLimits, Item, Segment
 
@@ -74,8 +75,8 @@ def extract_xls(item: Item, stream: BinaryIO, limits: ExtractionLimits) -> Docum
     from scanner.extractors.legacy_office import refuse_if_encrypted
 
     refuse_if_encrypted(stream)
-    # xlrd needs the whole file; its size is bounded by the connector's max_file_size.
-    book = xlrd.open_workbook(file_contents=stream.read(), on_demand=True)
+    # xlrd needs the whole file: over streams.MAX_WHOLE_FILE it is refused, not read.
+    book = xlrd.open_workbook(file_contents=read_whole(stream, "xls"), on_demand=True)
     return Document("xls", segments=_xls_rows(book))
 
 

@@ -8,9 +8,12 @@ import shutil
 import tempfile
 from typing import BinaryIO
 
-from scanner.items import ExtractionLimits
+from scanner.items import ExtractionError, ExtractionLimits
 
 HEAD_SIZE = 8192
+# For formats whose library takes the whole file as bytes (rtf, xls, msg): past this, the item is refused
+# rather than read, since the library's own copies multiply it in memory.
+MAX_WHOLE_FILE = 256 * 1024 * 1024
 _COPY_CHUNK = 1024 * 1024
 
 
@@ -25,6 +28,24 @@ def read_up_to(stream: BinaryIO, size: int) -> bytes:
         chunks.append(chunk)
         got += len(chunk)
     return b"".join(chunks)
+
+
+def read_whole(stream: BinaryIO, file_type: str, limit: int = MAX_WHOLE_FILE) -> bytes:
+    """All of ``stream``, or ``ExtractionError`` if it holds more than ``limit`` bytes (judged without reading
+    when the stream can seek)."""
+    too_large = ExtractionError(
+        f"{file_type} too large to read: over {limit // 2**20} MiB, and it can only be parsed whole in memory"
+    )
+    if is_seekable(stream):
+        start = stream.tell()
+        end = stream.seek(0, os.SEEK_END)
+        stream.seek(start)
+        if end - start > limit:
+            raise too_large
+    data = read_up_to(stream, limit + 1)
+    if len(data) > limit:
+        raise too_large
+    return data
 
 
 def is_seekable(stream: BinaryIO) -> bool:
