@@ -4,11 +4,11 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 DEMO   ?= demo
 
-.PHONY: setup demo test clean
+.PHONY: setup test-setup demo test clean
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml scripts/setup-system
+$(VENV)/.installed: pyproject.toml scripts/setup-system scripts/debian-packages
 	scripts/setup-system
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
@@ -27,7 +27,11 @@ demo: setup
 	@echo "  findings (CSV)   $(CURDIR)/$(DEMO)/findings.csv"
 	@echo "  findings (JSONL) $(CURDIR)/$(DEMO)/findings.jsonl"
 
-test: setup
+# The tests also need Debian packages a server does not (a Samba server for the SMB connector tests).
+test-setup: setup
+	scripts/setup-system debian-packages debian-packages-test
+
+test: test-setup
 	$(BIN)/pytest -q
 
 clean:

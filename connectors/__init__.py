@@ -30,8 +30,10 @@ class Connector(Protocol):
 def connector_for(source) -> Connector:
     """The connector for a validated source config (see ``scanner.config.SourceConfig``)."""
     from connectors.filesystem import FilesystemConnector
+    from connectors.smb import SmbConnector
 
     connectors: dict[str, Callable[[object], Connector]] = {
         "filesystem": FilesystemConnector,
+        "smb": SmbConnector,
     }
     return connectors[source.type](source)

@@ -55,7 +55,8 @@ def glob_to_regex(pattern: str) -> re.Pattern[str]:
         else:
             out.append(re.escape(c))
             i += 1
-    return re.compile("".join(out) + r"\Z", re.IGNORECASE)
+    # DOTALL: a file name may hold a newline, and "**" must still match it.
+    return re.compile("".join(out) + r"\Z", re.IGNORECASE | re.DOTALL)
 
 
 class PathFilter:
@@ -100,6 +101,7 @@ def exposure_of(st: os.stat_result) -> Exposure:
         world_readable=bool(st.st_mode & stat.S_IROTH),
         group_readable=bool(st.st_mode & stat.S_IRGRP),
         readers=tuple(readers),
+        exposed_to=("everyone",) if st.st_mode & stat.S_IROTH else (),
     )
 
 
@@ -114,6 +116,16 @@ def open_readonly(path: str) -> BinaryIO:
             raise
         fd = os.open(path, flags)
     return os.fdopen(fd, "rb")
+
+
+def displayable(path: str) -> str:
+    """``path`` as text a store can hold: a name with bytes that are not UTF-8 (decoded by Python with lone
+    surrogates, which SQLite refuses) shows each such byte as ``\\xNN``. The item still opens the real path."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def _too_big(limit: int, size: int):
@@ -139,12 +151,46 @@ class FilesystemConnector:
                 raise SourceUnavailable(f"{root}: path does not exist")
             yield from self._walk(Path(root), report_error)
 
+    def root_of(self, path: str) -> Path | None:
+        """The configured root that holds ``path``, if any."""
+        for root in self.config.paths:
+            base = str(root).rstrip(os.sep) or os.sep
+            if path == base or path.startswith(base.rstrip(os.sep) + os.sep):
+                return root
+        return None
+
+    def items_under(self, path: str, report_error: ErrorReporter) -> Iterator[Item]:
+        """The items at or below ``path`` (a file or folder inside a root), as a full listing would give them.
+
+        Used by the agent to rescan what changed. A path that no longer exists, or that the filters leave out,
+        yields nothing.
+        """
+        root = self.root_of(path)
+        if root is None:
+            return
+        if not os.path.lexists(root):
+            # An unmounted share is not a share whose files were all deleted: mark nothing gone.
+            raise SourceUnavailable(f"{root}: path does not exist")
+        rel = os.path.relpath(path, root).replace(os.sep, "/")
+        parts = [] if rel == "." else rel.split("/")
+        if any(self.filter.prunes_dir("/".join(parts[:i])) for i in range(1, len(parts))):
+            return
+        try:
+            st = os.stat(path) if self.config.follow_symlinks else os.lstat(path)
+        except OSError:
+            return
+        if stat.S_ISREG(st.st_mode):
+            if not parts or self.filter.wants_file(rel):
+                yield self._item(path, st)
+        elif stat.S_ISDIR(st.st_mode) and not (parts and self.filter.prunes_dir(rel)):
+            yield from self._walk(Path(root), report_error, start=path)
+
     def _item(self, path: str, st: os.stat_result) -> Item:
         limit = self.config.max_file_size
         return Item(
             source=self.name,
-            location=path,
-            name=os.path.basename(path),
+            location=displayable(path),
+            name=displayable(os.path.basename(path)),
             size=st.st_size,
             modified=_timestamp(st.st_mtime),
             created=None,  # Linux stat has no birth time; retention falls back to modified
@@ -154,30 +200,32 @@ class FilesystemConnector:
             exposure=exposure_of(st),
         )
 
-    def _walk(self, root: Path, report_error: ErrorReporter) -> Iterator[Item]:
+    def _walk(self, root: Path, report_error: ErrorReporter, start: str | None = None) -> Iterator[Item]:
+        """Walk ``start`` (default: the root), filtering on paths relative to ``root``."""
         follow = self.config.follow_symlinks
         root_str = str(root)
+        start = start or root_str
         try:
-            st = os.stat(root_str) if follow else os.lstat(root_str)
+            st = os.stat(start) if follow else os.lstat(start)
         except OSError as exc:
-            raise SourceUnavailable(f"{root_str}: {exc.strerror}") from None
+            raise SourceUnavailable(f"{start}: {exc.strerror}") from None
         if stat.S_ISREG(st.st_mode):
-            yield self._item(root_str, st)
+            yield self._item(start, st)
             return
         if not stat.S_ISDIR(st.st_mode):
-            raise SourceUnavailable(f"{root_str}: not a folder or a regular file")
+            raise SourceUnavailable(f"{start}: not a folder or a regular file")
 
         seen_dirs = {(st.st_dev, st.st_ino)}
-        stack = [root_str]
+        stack = [start]
         while stack:
             folder = stack.pop()
             try:
                 with os.scandir(folder) as it:
                     entries = sorted(it, key=lambda e: e.name)
             except OSError as exc:
-                if folder == root_str:
+                if folder == start:
                     raise SourceUnavailable(f"{folder}: {exc.strerror}") from None
-                report_error(folder, f"folder not readable: {exc.strerror}")
+                report_error(displayable(folder), f"folder not readable: {exc.strerror}")
                 continue
             subfolders = []
             for entry in entries:
@@ -189,7 +237,7 @@ class FilesystemConnector:
                     est = entry.stat(follow_symlinks=follow)
                 except OSError as exc:
                     # A broken link, a file that vanished while we listed, a symlink loop when following.
-                    report_error(path, f"cannot stat: {exc.strerror}")
+                    report_error(displayable(path), f"cannot stat: {exc.strerror}")
                     continue
                 if stat.S_ISDIR(est.st_mode):
                     key = (est.st_dev, est.st_ino)

@@ -1,7 +1,7 @@
 """The findings export: one record per item, in a shape other tools rely on (see README, "Export contract").
 
 Contract fields: location, source, encrypted, entities, special_categories, criminal_offence, size, modified.
-Further fields (id, file_type, status, reason, contexts, exposed, gone) may be added to, never renamed.
+Further fields (id, file_type, status, reason, contexts, exposed, exposed_to, gone) may be added to, never renamed.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ CSV_COLUMNS = [
     "status",
     "reason",
     "exposed",
+    "exposed_to",
     "id",
 ]
 
@@ -55,6 +56,7 @@ def finding_records(store: Store) -> Iterator[dict]:
             "status": item["status"],
             "reason": item["reason"],
             "exposed": bool(item["exposed"]),
+            "exposed_to": json.loads(item["exposure"] or "{}").get("exposed_to", []),
             "id": item["id"],
         }
 
@@ -76,6 +78,7 @@ def write_csv(records, out: IO[str]) -> int:
         row["entities"] = json.dumps(record["entities"])
         row["special_categories"] = ";".join(record["special_categories"])
         row["contexts"] = ";".join(record["contexts"])
+        row["exposed_to"] = ";".join(record["exposed_to"])
         writer.writerow(row)
         n += 1
     return n

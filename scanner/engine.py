@@ -56,6 +56,7 @@ class ScanSummary:
 
     def counts(self) -> dict[str, int]:
         return {
+            "findings": sum(self.findings.values()),
             "items_seen": self.items_seen,
             "items_scanned": self.items_scanned,
             "items_unchanged": self.items_unchanged,
@@ -70,21 +71,27 @@ def batches(segments: Iterable[Segment], max_chars: int = BATCH_CHARS) -> Iterat
     """Group segments into TextBatches of about ``max_chars``; a longer segment is cut into pieces."""
     pending: list[Segment] = []
     size = 0
-    for seg in segments:
-        text = seg.text
-        if not text or text.isspace():
-            continue
-        pieces = (
-            [seg]
-            if len(text) <= max_chars
-            else [Segment(text[i : i + max_chars], seg.locator, seg.record) for i in range(0, len(text), max_chars)]
-        )
-        for piece in pieces:
-            if pending and size + len(piece.text) > max_chars:
-                yield TextBatch.of(pending)
-                pending, size = [], 0
-            pending.append(piece)
-            size += len(piece.text)
+    try:
+        for seg in segments:
+            text = seg.text
+            if not text or text.isspace():
+                continue
+            pieces = (
+                [seg]
+                if len(text) <= max_chars
+                else [Segment(text[i : i + max_chars], seg.locator, seg.record) for i in range(0, len(text), max_chars)]
+            )
+            for piece in pieces:
+                if pending and size + len(piece.text) > max_chars:
+                    yield TextBatch.of(pending)
+                    pending, size = [], 0
+                pending.append(piece)
+                size += len(piece.text)
+    except Exception:
+        # The file broke part-way (a corrupt page, an unclosed tag): what was read before still gets checked.
+        if pending:
+            yield TextBatch.of(pending)
+        raise
     if pending:
         yield TextBatch.of(pending)
 
@@ -203,17 +210,37 @@ class Engine:
         self._pending: list[tuple[str, list[dict], list[dict]]] = []
         self._pending_seen: list[str] = []
         self._pending_errors: list[tuple[str, str, str | None]] = []
+        self._pending_exposure: list[tuple[str, str, bool]] = []
 
     # --- the run --------------------------------------------------------------------------------------------
 
-    def run(self, sources: Sequence | None = None) -> ScanSummary:
+    def run(self, sources: Sequence | None = None, kind: str = "scan") -> ScanSummary:
         sources = list(self.config.sources if sources is None else sources)
-        started = time.monotonic()
-        summary = ScanSummary(scan_id=self.store.start_scan([s.name for s in sources]))
-        self.summary = summary
-        try:
+
+        def scan_all(summary: ScanSummary) -> None:
             for source in sources:
                 self._scan_source(source, summary)
+
+        return self._run([s.name for s in sources], kind, scan_all)
+
+    def run_paths(
+        self, source, paths: Iterable[str], moves: Iterable[tuple[str, str]] = (), kind: str = "watch"
+    ) -> ScanSummary:
+        """Bring what ``source`` holds at ``paths`` up to date (the agent's rescans of changed files/folders).
+
+        ``moves`` (old, new) are applied first: the items are re-keyed with their history, then rescanned at
+        their new place like any other path (an unchanged file is not read again). A path that no longer
+        exists marks what the store had there gone.
+        """
+        paths, moves = list(paths), list(moves)
+        return self._run([source.name], kind, lambda summary: self._scan_paths(source, paths, moves, summary))
+
+    def _run(self, names: list[str], kind: str, work: Callable[[ScanSummary], object]) -> ScanSummary:
+        started = time.monotonic()
+        summary = ScanSummary(scan_id=self.store.start_scan(names, kind))
+        self.summary = summary
+        try:
+            work(summary)
             summary.status = "completed"
         except KeyboardInterrupt:
             summary.status = "interrupted"
@@ -245,10 +272,34 @@ class Engine:
         with self.store.transaction():
             summary.gone += self.store.mark_gone(source.name, summary.scan_id)
 
+    def _scan_paths(self, source, paths: list[str], moves: list[tuple[str, str]], summary: ScanSummary) -> None:
+        connector = connector_for(source)
+        sep = getattr(connector, "separator", "/")
+        if moves:
+            with self.store.transaction():
+                for old, new in moves:
+                    self.store.move_tree(source.name, old, new, sep)
+        for path in dict.fromkeys(paths + [new for _, new in moves] + [old for old, _ in moves]):
+            try:
+                for item in connector.items_under(path, lambda loc, reason: self._error(loc, reason)):
+                    summary.items_seen += 1
+                    self._scan_top_level(item, summary)
+                    if len(self._pending) + len(self._pending_seen) >= self.config.scan.batch_size:
+                        self._flush()
+            except SourceUnavailable as exc:
+                self._error(path, f"not rescanned: {exc}")
+                continue
+            self._flush()
+            with self.store.transaction():
+                summary.gone += self.store.mark_gone(source.name, summary.scan_id, under=path, sep=sep)
+
     def _scan_top_level(self, item: Item, summary: ScanSummary) -> None:
         stored = self.store.stored_version(item.id)
         if stored is not None and stored.version == item.version:
             self._pending_seen.append(item.id)
+            exposure = json.dumps(item.exposure.as_dict())
+            if stored.exposure != exposure:
+                self._pending_exposure.append((item.id, exposure, item.exposure.exposed))
             summary.items_unchanged += 1
             self.on_item(item, "unchanged")
             return
@@ -279,9 +330,11 @@ class Engine:
                 chars = 0
                 for batch in batches(doc.segments):
                     chars += len(batch.text)
+                    found: list[Finding] = []
                     for detector in self.detectors:
-                        for finding in detector.detect(batch):
-                            tally.add(finding)
+                        found.extend(detector.detect(batch, found))
+                    for finding in found:
+                        tally.add(finding)
                 row["text_chars"] = chars
         except Encrypted:
             row.update(status="encrypted", encrypted=1, reason="password-protected: content not inspected")
@@ -339,7 +392,7 @@ class Engine:
         self._pending_errors.append((location, reason, item_id))
 
     def _flush(self) -> None:
-        if not (self._pending or self._pending_seen or self._pending_errors):
+        if not (self._pending or self._pending_seen or self._pending_errors or self._pending_exposure):
             return
         scan_id = self.summary.scan_id
         with self.store.transaction():
@@ -347,7 +400,9 @@ class Engine:
                 self.store.replace_tree(root_id, rows, findings)
             for seen_id in self._pending_seen:
                 self.store.mark_seen(seen_id, scan_id)
+            for root_id, exposure, exposed in self._pending_exposure:
+                self.store.update_exposure(root_id, exposure, exposed)
             for location, reason, failed_id in self._pending_errors:
                 self.store.record_error(scan_id, location, reason, failed_id)
-        self._pending, self._pending_seen, self._pending_errors = [], [], []
+        self._pending, self._pending_seen, self._pending_errors, self._pending_exposure = [], [], [], []
 

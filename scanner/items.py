@@ -26,6 +26,7 @@ class Exposure:
     ``group_readable``: a group beyond the owner (POSIX group-read, a domain group).
     ``shared_by_link`` / ``shared_externally``: cloud sharing, filled by cloud connectors.
     ``readers``: principals with read access, where the connector knows them (ACLs).
+    ``exposed_to``: the broad principals that make it world-readable (``Everyone``, ``Domain Users``, ...).
     """
 
     world_readable: bool = False
@@ -33,6 +34,7 @@ class Exposure:
     shared_by_link: bool = False
     shared_externally: bool = False
     readers: tuple[str, ...] = ()
+    exposed_to: tuple[str, ...] = ()
 
     @property
     def exposed(self) -> bool:
@@ -45,6 +47,7 @@ class Exposure:
             "shared_by_link": self.shared_by_link,
             "shared_externally": self.shared_externally,
             "readers": list(self.readers),
+            "exposed_to": list(self.exposed_to),
         }
 
 
@@ -203,14 +206,20 @@ class Finding:
     kind: str = ENTITY
     value: str = field(default="", repr=False)
     evidence: tuple[str, ...] = ()
+    start: int = -1  # offsets of the match in the batch's text (-1: not tied to one span)
+    end: int = -1
 
 
 class Detector(Protocol):
-    """Turns a batch of text into findings. ``name`` is what findings record as their detector."""
+    """Turns a batch of text into findings. ``name`` is what findings record as their detector.
+
+    ``found`` holds what the detectors before this one found in the same batch (with offsets), so a later
+    detector can build on them: special-category detection links a health term to a PERSON found before it.
+    """
 
     name: str
 
-    def detect(self, batch: TextBatch) -> Iterator[Finding]: ...
+    def detect(self, batch: TextBatch, found: Sequence[Finding] = ()) -> Iterator[Finding]: ...
 
 
 class Extractor(Protocol):

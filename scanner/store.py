@@ -19,6 +19,7 @@ from pathlib import Path
 import sqlite_utils
 
 from scanner.errors import StoreError
+from scanner.items import item_id
 
 SCHEMA_VERSION = 1
 
@@ -73,6 +74,7 @@ class StoredVersion:
     version: str
     status: str
     gone: bool
+    exposure: str | None = None  # JSON, as stored
 
 
 class Store:
@@ -109,6 +111,7 @@ class Store:
                 "started": str,
                 "finished": str,
                 "status": str,  # running | completed | interrupted | failed
+                "kind": str,  # scan (the scan command) | nightly (the agent's scheduled scan) | watch (agent changes)
                 "sources": str,
                 "items_seen": int,
                 "items_scanned": int,
@@ -117,10 +120,15 @@ class Store:
                 "encrypted": int,
                 "errors": int,
                 "gone": int,
+                "findings": int,  # matches in items present when the scan ended
             },
             pk="id",
             if_not_exists=True,
         )
+        # Stores made before these columns existed get them added (old scans have kind NULL: a scan).
+        for column, kind in (("kind", str), ("findings", int)):
+            if column not in db["scans"].columns_dict:
+                db["scans"].add_column(column, kind)
         db["items"].create(ITEM_COLUMNS, pk="id", if_not_exists=True)
         db["findings"].create(FINDING_COLUMNS, if_not_exists=True)
         db["errors"].create(
@@ -146,12 +154,12 @@ class Store:
 
     # --- scans ----------------------------------------------------------------------------------------------
 
-    def start_scan(self, sources: list[str]) -> int:
+    def start_scan(self, sources: list[str], kind: str = "scan") -> int:
         with self.transaction():
             # A scan left "running" by a killed process is over: say so, its committed work stays.
             self.db.execute("UPDATE scans SET status = 'interrupted' WHERE status = 'running'")
             table = self.db["scans"].insert(
-                {"started": now_iso(), "status": "running", "sources": json.dumps(sources)}
+                {"started": now_iso(), "status": "running", "kind": kind, "sources": json.dumps(sources)}
             )
         return table.last_pk
 
@@ -162,18 +170,41 @@ class Store:
     def scan(self, scan_id: int) -> dict:
         return self.db["scans"].get(scan_id)
 
-    def last_scan(self, completed_only: bool = False) -> dict | None:
-        where = "WHERE status = 'completed'" if completed_only else ""
+    def last_scan(self, completed_only: bool = False, full_only: bool = False) -> dict | None:
+        """The latest scan; ``full_only`` leaves out the agent's rescans of single changes."""
+        conditions = (["status = 'completed'"] if completed_only else []) + (
+            ["(kind IS NULL OR kind != 'watch')"] if full_only else []
+        )
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         rows = list(self.db.query(f"SELECT * FROM scans {where} ORDER BY id DESC LIMIT 1"))
         return rows[0] if rows else None
+
+    # --- settings the agent leaves for `gdprscan status` ---------------------------------------------------
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        with self.transaction():
+            if value is None:
+                self.db.execute("DELETE FROM meta WHERE key = ?", [key])
+            else:
+                self.db["meta"].insert({"key": key, "value": value}, replace=True)
+
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
 
     # --- items ----------------------------------------------------------------------------------------------
 
     def stored_version(self, item_id: str) -> StoredVersion | None:
         row = self.db.execute(
-            "SELECT version, status, gone FROM items WHERE id = ?", [item_id]
+            "SELECT version, status, gone, exposure FROM items WHERE id = ?", [item_id]
         ).fetchone()
-        return StoredVersion(row[0], row[1], bool(row[2])) if row else None
+        return StoredVersion(row[0], row[1], bool(row[2]), row[3]) if row else None
+
+    def update_exposure(self, root_id: str, exposure: str, exposed: bool) -> None:
+        """Permissions changed but the content did not (a chmod, an ACL edit): members share their parent's."""
+        self.db.execute(
+            "UPDATE items SET exposure = ?, exposed = ? WHERE root_id = ?", [exposure, int(exposed), root_id]
+        )
 
     def mark_seen(self, item_id: str, scan_id: int) -> None:
         """An unchanged item (and its members) was seen again: the cost of an incremental rescan."""
@@ -196,14 +227,73 @@ class Store:
         if findings:
             self.db["findings"].insert_all(findings)
 
-    def mark_gone(self, source: str, scan_id: int) -> int:
-        """Items of ``source`` not seen by this scan have vanished: keep their record, marked gone."""
-        cursor = self.db.execute(
+    def mark_gone(self, source: str, scan_id: int, under: str | None = None, sep: str = "/") -> int:
+        """Items of ``source`` not seen by this scan have vanished: keep their record, marked gone.
+
+        ``under`` limits this to the top-level item at that location or below that folder (and their members):
+        what a rescan of one path covers.
+        """
+        sql = (
             "UPDATE items SET gone = 1, gone_in_scan = ? "
-            "WHERE source = ? AND gone = 0 AND (last_seen_scan IS NULL OR last_seen_scan < ?)",
-            [scan_id, source, scan_id],
+            "WHERE source = ? AND gone = 0 AND (last_seen_scan IS NULL OR last_seen_scan < ?)"
         )
-        return cursor.rowcount
+        params: list = [scan_id, source, scan_id]
+        if under is not None:
+            sql += f" AND root_id IN ({self._roots_under_sql})"
+            params += self._roots_under_params(source, under, sep)
+        return self.db.execute(sql, params).rowcount
+
+    _roots_under_sql = (
+        "SELECT id FROM items WHERE source = ? AND depth = 0 AND (location = ? OR substr(location, 1, ?) = ?)"
+    )
+
+    @staticmethod
+    def _roots_under_params(source: str, location: str, sep: str) -> list:
+        prefix = location.rstrip(sep) + sep
+        return [source, location, len(prefix), prefix]
+
+    def move_tree(self, source: str, old: str, new: str, sep: str = "/") -> int:
+        """A file or folder was renamed or moved within ``source``: re-key its items (and members), keeping
+        their history (first seen, findings, triage). A record already at the destination is replaced: what
+        was there has been overwritten. Call inside a transaction. Returns the number of items moved."""
+        rows = list(
+            self.db.query(
+                f"SELECT * FROM items WHERE root_id IN ({self._roots_under_sql})",
+                self._roots_under_params(source, old, sep),
+            )
+        )
+        if not rows:
+            return 0
+        ids = {row["id"]: item_id(source, new + row["location"][len(old) :]) for row in rows}
+        # Whatever the destination held before is replaced by what moved there.
+        for table in ("findings", "items"):
+            self.db.execute(
+                f"DELETE FROM {table} WHERE root_id IN ({self._roots_under_sql})",
+                self._roots_under_params(source, new, sep),
+            )
+        moved = []
+        for row in rows:
+            location = new + row["location"][len(old) :]
+            moved.append(
+                {
+                    **row,
+                    "id": ids[row["id"]],
+                    "root_id": ids.get(row["root_id"], row["root_id"]),
+                    "parent_id": ids.get(row["parent_id"], row["parent_id"]),
+                    "location": location,
+                    "name": location.rsplit(sep, 1)[-1] if row["depth"] == 0 else row["name"],
+                }
+            )
+        for row in rows:
+            self.db.execute(
+                "UPDATE findings SET item_id = ?, root_id = ? WHERE item_id = ?",
+                [ids[row["id"]], ids.get(row["root_id"], row["root_id"]), row["id"]],
+            )
+        self.db.execute(
+            f"DELETE FROM items WHERE root_id IN ({self._roots_under_sql})", self._roots_under_params(source, old, sep)
+        )
+        self.db["items"].insert_all(moved, replace=True)
+        return len(moved)
 
     def record_error(self, scan_id: int, location: str, reason: str, item_id: str | None = None) -> None:
         self.db["errors"].insert(

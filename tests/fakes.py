@@ -11,7 +11,7 @@ class EmailDetector:
 
     name = "fake_email"
 
-    def detect(self, batch):
+    def detect(self, batch, found=()):
         for m in re.finditer(r"\b\w+@\w+\.\w+\b", batch.text):
             seg = batch.segment_at(m.start())
             yield Finding("EMAIL_ADDRESS", seg.locator, 0.9, "[EMAIL_ADDRESS]", self.name, value=m.group())

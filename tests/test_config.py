@@ -78,3 +78,29 @@ def test_sizes(text, expected):
 def test_bad_sizes(bad):
     with pytest.raises(ValueError):
         parse_size(bad)
+
+
+def test_a_password_is_never_shown_in_a_configuration_error(tmp_path):
+    from click.testing import CliRunner
+
+    from scanner.cli import main
+
+    config = tmp_path / "c.yaml"
+    config.write_text(
+        "sources:\n"
+        "  - type: smb\n    name: admin\n    server: fs1\n    share: Admin\n    username: svc\n"
+        "    password: Hunter2-Secret\n    password_file: 12\n    port: 99999\n"
+    )
+    result = CliRunner().invoke(main, ["check-config", str(config)])
+    assert result.exit_code == 2
+    assert "sources.0.smb.password: unknown setting" in result.output
+    assert "sources.0.smb.port" in result.output
+    assert "Hunter2-Secret" not in result.output
+
+    with pytest.raises(ConfigError) as exc:
+        config_from_dict({"sources": [{"type": "smbb", "name": "a", "password": "Hunter2-Secret"}]})
+    assert "Hunter2-Secret" not in str(exc.value) and "'password': '***'" in str(exc.value)
+    with pytest.raises(ConfigError) as exc:
+        config_from_dict({"sources": [{"type": "smb", "name": "a", "server": "s", "share": "x", "username": "u",
+                                       "password_env": "A", "password_file": "/etc/pw"}]})
+    assert "give exactly one of password_env or password_file" in str(exc.value)

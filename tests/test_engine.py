@@ -13,7 +13,7 @@ import pytest
 
 from scanner.config import Config, FilesystemSource
 from scanner.engine import Engine, batches
-from scanner.items import Segment
+from scanner.items import Document, ExtractionError, Segment
 from scanner.store import Store
 from tests.fakes import CountingExtractor, EmailDetector
 
@@ -224,3 +224,64 @@ def test_batches_cut_long_segments_and_map_offsets_back():
     last = out[-1]
     assert last.segment_at(last.text.index("c")).locator == "line 4"
     assert last.segment_at(0).locator == "line 2"
+
+
+def test_text_read_before_a_file_breaks_is_still_checked(tmp_path, share):
+    class BreaksHalfway(CountingExtractor):
+        def __call__(self, item, limits):
+            if item.name != "a.txt":
+                return super().__call__(item, limits)
+
+            def segments():
+                yield Segment("write to early@school.uk", "line 1")
+                raise ExtractionError("corrupt txt: broken after line 1")
+
+            return Document("txt", segments=segments())
+
+    engine, store, _ = make_engine(tmp_path, share, extractor=BreaksHalfway())
+    engine.run()
+    row = next(r for r in store.items() if r["location"].endswith("a.txt"))
+    assert row["status"] == "error" and row["reason"] == "corrupt txt: broken after line 1"
+    assert findings_of(store, share / "a.txt") == {"EMAIL_ADDRESS": 1}
+
+
+def test_run_paths_rescans_moves_and_marks_gone_only_what_it_covers(tmp_path, share):
+    engine, store, extractor = make_engine(tmp_path, share)
+    first = engine.run()
+    source = engine.config.sources[0]
+    os.rename(share / "sub", share / "moved")
+    (share / "a.txt").unlink()
+    summary = Engine(engine.config, store, engine.detectors, extract=extractor).run_paths(
+        source, [str(share / "a.txt")], moves=[(str(share / "sub"), str(share / "moved"))]
+    )
+    assert summary.gone == 1 and summary.items_scanned == 0, "moved files are re-keyed, not read again"
+    rows = {r["location"]: r for r in store.items(include_gone=True)}
+    assert rows[str(share / "a.txt")]["gone"] == 1
+    assert rows[str(share / "moved" / "c.txt")]["first_seen_scan"] == first.scan_id
+    assert findings_of(store, share / "moved" / "c.txt") == {"EMAIL_ADDRESS": 1}
+    assert not any(loc.startswith(str(share / "sub")) for loc in rows)
+    assert store.last_scan()["kind"] == "watch"
+
+
+def test_run_paths_on_an_unmounted_root_marks_nothing_gone(tmp_path, share):
+    engine, store, extractor = make_engine(tmp_path, share)
+    engine.run()
+    share.rename(tmp_path / "unmounted")
+    summary = Engine(engine.config, store, engine.detectors, extract=extractor).run_paths(
+        engine.config.sources[0], [str(share)]
+    )
+    assert summary.gone == 0 and summary.errors == 1
+    assert all(not r["gone"] for r in store.items(include_gone=True))
+
+
+def test_a_permission_change_alone_updates_exposure_without_reading(tmp_path, share):
+    engine, store, extractor = make_engine(tmp_path, share)
+    os.chmod(share / "a.txt", 0o600)
+    engine.run()
+    assert not next(r for r in store.items() if r["name"] == "a.txt")["exposed"]
+    os.chmod(share / "a.txt", 0o644)
+    calls = len(extractor.calls)
+    Engine(engine.config, store, engine.detectors, extract=extractor).run()
+    assert len(extractor.calls) == calls
+    row = next(r for r in store.items() if r["name"] == "a.txt")
+    assert row["exposed"] == 1 and json.loads(row["exposure"])["exposed_to"] == ["everyone"]
