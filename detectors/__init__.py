@@ -11,9 +11,11 @@ import importlib
 from scanner.config import DetectionConfig
 from scanner.items import Detector
 
-# name → "module:Class". Special-category and criminal-offence detectors will be registered here too.
+# name → "module:Class", in the order they run (a detector sees what the ones before it found).
 DETECTORS: dict[str, str] = {
     "personal_data": "detectors.personal_data:PersonalDataDetector",
+    # After personal_data: it links category terms to the people personal_data found.
+    "special_categories": "detectors.special_categories:SpecialCategoryDetector",
 }
 
 

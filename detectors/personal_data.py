@@ -8,14 +8,16 @@ downloaded at run time.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import tldextract
 
-from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
+from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 from presidio_analyzer.predefined_recognizers import (
     CreditCardRecognizer,
@@ -25,6 +27,7 @@ from presidio_analyzer.predefined_recognizers import (
 )
 
 from detectors.redaction import redacted_snippet
+from detectors.roster import RosterRecognizer, load_roster
 from detectors.uk_identifiers import identifier_recognizers
 from scanner.config import DetectionConfig
 from scanner.errors import ConfigError
@@ -89,6 +92,44 @@ class UkPhoneRecognizer(PhoneRecognizer):
         ]
 
 
+GIVEN_NAMES_FILE = Path(__file__).with_name("given_names.txt")
+# A capitalised word after a given name is not a surname when it names a place or a thing.
+_NOT_SURNAMES = (
+    "Street|Road|Lane|Avenue|Drive|Close|Way|Grove|Court|Place|Crescent|Gardens|Terrace|Walk|Hill|Park|Square|"
+    "House|Hall|Centre|Center|School|Academy|College|University|Trust|Church|Books|Press|Ltd|Limited|Group|Team|"
+    "Day|Week|Term|Room|Ward|Unit|Building|Wing|Block"
+)
+
+
+@functools.cache
+def given_names() -> frozenset[str]:
+    """The given names in ``given_names.txt``."""
+    return frozenset(
+        name
+        for line in GIVEN_NAMES_FILE.read_text(encoding="utf-8").splitlines()
+        if not line.startswith("#")
+        for name in line.split()
+    )
+
+
+class GivenNameRecognizer(PatternRecognizer):
+    """A common given name followed by a capitalised surname ("Noah Price"): names the small spaCy model
+    often misreads as organisations. The list is ``given_names.txt``; case matters."""
+
+    def __init__(self):
+        names = sorted(given_names(), key=len, reverse=True)
+        pattern = (
+            r"\b(?:" + "|".join(names) + r")\s+(?!(?:" + _NOT_SURNAMES + r")\b)"
+            r"(?:(?:O'|Mc|Mac)?[A-Z][a-z'’]+)(?:-[A-Z][a-z'’]+)?\b"
+        )
+        super().__init__(
+            supported_entity="PERSON",
+            name="given_name",
+            patterns=[Pattern("given name and surname", pattern, 0.7)],
+            global_regex_flags=0,
+        )
+
+
 class _PreloadedSpacyEngine(SpacyNlpEngine):
     """presidio's spaCy engine around a model already loaded, so presidio never tries to download one."""
 
@@ -108,6 +149,9 @@ def build_analyzer(config: DetectionConfig) -> AnalyzerEngine:
     recognizers = []
     if "PERSON" in wanted:
         recognizers.append(SpacyRecognizer(supported_entities=["PERSON"]))
+        recognizers.append(GivenNameRecognizer())
+        if config.roster:
+            recognizers.append(RosterRecognizer(load_roster(config.roster)))
     if "EMAIL_ADDRESS" in wanted:
         recognizers.append(OfflineEmailRecognizer())
     if "PHONE_NUMBER" in wanted:
@@ -142,7 +186,7 @@ class PersonalDataDetector:
         self.entities = list(config.entities)
         self.analyzer = analyzer or build_analyzer(config)
 
-    def detect(self, batch: TextBatch) -> Iterator[Finding]:
+    def detect(self, batch: TextBatch, found: Sequence[Finding] = ()) -> Iterator[Finding]:
         if not self.entities:
             return
         results = self.analyzer.analyze(
@@ -166,4 +210,6 @@ class PersonalDataDetector:
                 kind=ENTITY,
                 value=batch.text[r.start : r.end],
                 evidence=_evidence(r),
+                start=r.start,
+                end=r.end,
             )

@@ -20,7 +20,8 @@ _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
 LABEL_WORDS = frozenset(
     """
     academy account address admission admissions allergy allergies appeal applicant application attendance
-    bank birth card carer cc class code concern conference contact dbs date dear details diagnosis diet disclosure
+    bank birth card carer cc class code concern condition conditions conference contact dbs date dear details
+    diagnosis diet disclosure
     doctor dob email employee ehcp eligible emergency ethnicity ethnic form fsm gender gp gross group head health
     home issued leaver list medical medication medicine minutes mobile mother father name names national nhs ni
     nino note notes number parent parents pay payroll phone plan post postcode pupil pupils record records ref

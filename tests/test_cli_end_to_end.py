@@ -114,3 +114,19 @@ def test_the_store_holds_no_planted_value_outside_the_paths_it_must_show(scanned
                 checked += 1
                 assert value.encode() not in raw, (entity, value, f.path)
     assert checked > 500
+
+
+def test_special_categories_found_about_people_and_never_in_decoys(scanned):
+    root, manifest, _, _, exported = scanned
+    planted = found = 0
+    for f in manifest.files:
+        if f.encrypted:
+            continue
+        record = exported[f"{root}/{f.path}"]
+        if f.decoy:  # policies, lessons, blank templates, menus
+            assert record["special_categories"] == [] and not record["criminal_offence"], (f.path, record)
+            assert record["contexts"] == [], (f.path, record)
+        for category in f.special_categories:
+            planted += 1
+            found += category in record["special_categories"]
+    assert found / planted >= 0.85, (found, planted)

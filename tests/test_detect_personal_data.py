@@ -98,6 +98,13 @@ def test_missing_model_is_a_config_error_not_a_download():
         load_spacy_model("en_core_web_nonexistent_model")
 
 
-def test_registry_builds_the_personal_data_detector():
+def test_registry_builds_the_personal_data_detector_first():
     detectors = build_detectors(DetectionConfig(entities=["UK_NHS"]))
-    assert [d.name for d in detectors] == ["personal_data"]
+    assert detectors[0].name == "personal_data"
+
+
+def test_given_name_and_surname_found_where_the_model_misses_them(detector):
+    text = [Segment("Genetic testing confirmed cystic fibrosis for Noah Price in 2019. Deliveries to Ivy Lane.", "p 1")]
+    people = by_type(detector.detect(TextBatch.of(text)))["PERSON"]
+    assert "Noah Price" in people
+    assert not any("Ivy" in name for name in people)  # a street, not a person
