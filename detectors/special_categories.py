@@ -4,8 +4,8 @@ A category word on its own proves nothing: a GDPR policy says "health", an RE le
 course says "asthma". gdprscan reports a category for an item only where the statement is about an
 identifiable person. A term is linked to a person when, in the same unit of text, there is a person anchor:
 
-* a unit is a record (a table row, an email's headers or body: ``Segment.record``) or, for running text, a
-  sentence;
+* a unit is a table row (a short one-segment record: ``Segment.record``) or, for running text, email headers
+  and bodies, a sentence;
 * an anchor is a name (PERSON, found by the personal-data detector before this one and holding a known
   given name, from the roster, or written in a labelled field: "Pupil: Lily Evans"), a pupil or staff
   identifier (UPN, ULN, NHS, NI number), an email address or a date of birth, or a title and surname
@@ -90,6 +90,7 @@ def _is_name(value: str) -> bool:
     return any(token.strip(".,'’") in names for token in value.split())
 
 
+MAX_RECORD_UNIT = 2000  # characters: a longer "record" is prose, read sentence by sentence
 SENTENCE_CONFIDENCE = 0.9  # the person is named in the same sentence, row or record
 SUBJECT_CONFIDENCE = 0.8  # the item is a form or letter about a named person
 PRONOUN_CONFIDENCE = 0.7  # "she" / "his" after a sentence that names the person
@@ -166,23 +167,27 @@ class SpecialCategoryDetector:
 
     @staticmethod
     def units(batch: TextBatch) -> list[Unit]:
-        """Records (rows, email parts) whole; running text as sentences. In offset order."""
+        """A table row (a short record) whole; running text, email headers and long records (an email body)
+        as sentences: the sender of an email is not what its subject line is about. In offset order."""
         units: list[Unit] = []
         index = 0
         segments = batch.segments
         while index < len(segments):
             segment, start = segments[index], batch.starts[index]
+            last = index
             if segment.record is not None:
-                last = index
                 while last + 1 < len(segments) and segments[last + 1].record == segment.record:
                     last += 1
-                units.append(Unit(start, batch.starts[last] + len(segments[last].text), index))
-                index = last + 1
-                continue
-            for m in _SENTENCE.finditer(segment.text):
-                if m.group().strip():
-                    units.append(Unit(start + m.start(), start + m.end(), index))
-            index += 1
+                end = batch.starts[last] + len(segments[last].text)
+                if last == index and end - start <= MAX_RECORD_UNIT and segment.record != "header":
+                    units.append(Unit(start, end, index))
+                    index += 1
+                    continue
+            for i in range(index, last + 1):
+                for m in _SENTENCE.finditer(segments[i].text):
+                    if m.group().strip():
+                        units.append(Unit(batch.starts[i] + m.start(), batch.starts[i] + m.end(), i))
+            index = last + 1
         return units
 
     @staticmethod

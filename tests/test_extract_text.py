@@ -121,3 +121,16 @@ def test_stream_is_closed_after_consumption(tmp_path):
     assert [s.text for s in doc.segments] == ["one", "two"]
     list(doc.children)
     assert opened[0].closed
+
+
+def test_html_table_rows_are_records_labelled_by_heading():
+    page = (
+        b"<table><tr><th>Name</th><th>DOB</th><th>Condition</th></tr>"
+        b"<tr><td><p>Ann <b>Lee</b></p></td><td>01/02/2013</td><td>Asthma</td></tr></table><p>After</p>"
+    )
+    result = extract_one("register.html", page)
+    assert [(s.record, s.text) for s in result.segments] == [
+        ("table row 1", "Name | DOB | Condition"),
+        ("table row 2", "Name: Ann Lee | DOB: 01/02/2013 | Condition: Asthma"),
+        (None, "After"),
+    ]

@@ -13,6 +13,7 @@ from typing import BinaryIO
 
 from scanner.extractors.registry import register
 from scanner.extractors.streams import read_head
+from scanner.extractors.tables import TableRows
 from scanner.extractors.text_decoding import iter_lines
 from scanner.items import Document, ExtractionError, ExtractionLimits, Item, Segment
 
@@ -61,6 +62,8 @@ class _BlockParser(HTMLParser):
         self._done: list[Segment] = []
         self._table_rows = 0
         self._in_row = False
+        self._cells: list[list[str]] = []  # the current table row's cells, each a list of text parts
+        self._table = TableRows()
 
     def take(self) -> list[Segment]:
         done, self._done = self._done, []
@@ -69,34 +72,56 @@ class _BlockParser(HTMLParser):
     def handle_starttag(self, tag: str, attrs) -> None:
         if tag in _HIDDEN:
             self._hidden_depth += 1
+        elif tag in _BLOCKS and self._in_row and self._cells and tag not in ("tr", "table"):
+            self._cells[-1].append(" ")  # a paragraph inside a cell stays in the cell
         elif tag in _BLOCKS:
             self.flush_block()
+            if tag == "table":
+                self._table = TableRows()
             if tag == "tr":
                 self._table_rows += 1
                 self._in_row = True
-        elif tag in _CELLS and self._parts:
-            self._parts.append(" | ")
+                self._cells = []
+        elif tag in _CELLS:
+            if self._in_row:
+                self._cells.append([])
+            elif self._parts:
+                self._parts.append(" | ")
         elif tag == "br":
-            self._parts.append("\n")
+            self._target().append("\n")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _HIDDEN:
             self._hidden_depth = max(0, self._hidden_depth - 1)
+        elif tag in _BLOCKS and self._in_row and self._cells and tag not in ("tr", "table"):
+            self._cells[-1].append(" ")
         elif tag in _BLOCKS:
             self.flush_block()
             if tag == "tr":
                 self._in_row = False
 
+    def _target(self) -> list[str]:
+        return self._cells[-1] if self._in_row and self._cells else self._parts
+
     def handle_data(self, data: str) -> None:
+        target = self._target()
         if self._hidden_depth or not data.strip():
-            if data and self._parts and not self._parts[-1].endswith(" "):
-                self._parts.append(" ")
+            if data and target and not target[-1].endswith(" "):
+                target.append(" ")
             return
-        if not self._parts:
+        if not self._parts and not any(self._cells):
             self._line = self.getpos()[0]
-        self._parts.append(data)
+        target.append(data)
 
     def flush_block(self) -> None:
+        if self._in_row and self._cells:
+            # A table row: cells labelled with the table's headings, like every other table format.
+            cells = [(column, _SPACES.sub(" ", "".join(parts)).strip()) for column, parts in enumerate(self._cells)]
+            self._cells = []
+            locator = f"line {self._line}"
+            segment = self._table.segment(cells, locator, record=f"table row {self._table_rows}")
+            if segment:
+                self._done.append(segment)
         text = "\n".join(_SPACES.sub(" ", line).strip() for line in "".join(self._parts).split("\n")).strip()
         text = re.sub(r"(\s*\|\s*)+", " | ", text).strip(" |")
         self._parts = []
