@@ -21,11 +21,13 @@ demo: setup
 	$(BIN)/gdprscan scan $(DEMO)/share --db $(DEMO)/gdprscan.db --no-progress
 	$(BIN)/gdprscan export findings --db $(DEMO)/gdprscan.db --format csv --out $(DEMO)/findings.csv
 	$(BIN)/gdprscan export findings --db $(DEMO)/gdprscan.db --format jsonl --out $(DEMO)/findings.jsonl
+	$(BIN)/gdprscan report --db $(DEMO)/gdprscan.db --out $(DEMO)/report.html --school "Hartfield Academy"
 	@echo
 	@echo "Results:"
 	@echo "  findings store   $(CURDIR)/$(DEMO)/gdprscan.db"
 	@echo "  findings (CSV)   $(CURDIR)/$(DEMO)/findings.csv"
 	@echo "  findings (JSONL) $(CURDIR)/$(DEMO)/findings.jsonl"
+	@echo "  DPO report       $(CURDIR)/$(DEMO)/report.html (open it in a browser)"
 
 # The tests also need Debian packages a server does not (a Samba server for the SMB connector tests).
 test-setup: setup
@@ -36,3 +38,10 @@ test: test-setup
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache
+
+# Scan speed and accuracy against Presidio's default analyzer (README, "Performance"). Options, e.g.:
+#   make bench BENCH_ARGS="--size-mb 200 --files 100000"
+.PHONY: bench
+BENCH_ARGS ?=
+bench: setup
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)

@@ -237,6 +237,22 @@ main.add_command(agent)
 main.add_command(status)
 main.add_command(schedule)
 
+# Retention schedule (candidates, apply, restore) and processing records (ropa); registered here.
+from scanner.cli_retention import retention, ropa  # noqa: E402
+
+main.add_command(retention)
+main.add_command(ropa)
+
+
+# The DPO findings report (HTML, PDF, CSV, XLSX); registered here.
+from scanner.cli_report import report  # noqa: E402
+
+main.add_command(report)
+
+# Subject access requests: where data about one person is held; registered here.
+from scanner.cli_sar import sar  # noqa: E402
+
+main.add_command(sar)
 
 if __name__ == "__main__":
     main()

@@ -44,6 +44,16 @@ class StoreConfig(Strict):
     path: Path = Path("gdprscan.db")
     # Keep raw identifier values and unredacted snippets in the store. Off by default: the store is a target.
     keep_raw_values: bool = False
+    # The key of the person index (keyed hashes for `gdprscan sar`). None: <store path>.key, made 0600 by the
+    # first scan. An absolute path, so a scheduled run and `gdprscan sar` find the same key.
+    index_key_file: Path | None = None
+
+    @field_validator("index_key_file")
+    @classmethod
+    def _absolute_key_file(cls, path: Path | None) -> Path | None:
+        if path is not None and not path.expanduser().is_absolute():
+            raise ValueError("give an absolute path")
+        return path.expanduser() if path is not None else None
 
 
 class FilesystemSource(Strict):
@@ -185,6 +195,9 @@ class DetectionConfig(Strict):
     # The school's MIS export (CSV: name or forename+surname, known_as, role): known people are recognised
     # exactly, with the variants a school writes (Miss Hart, O. Hart, Hart, Olivia). Never copied to the store.
     roster: Path | None = None
+    # Record per file the latest birth YEAR among its dates of birth and the latest leaving / end-of-employment
+    # month, for retention rules triggered by them (never the dates themselves). false: record neither.
+    content_dates: bool = True
 
     @field_validator("entities")
     @classmethod
@@ -229,6 +242,157 @@ class AgentConfig(Strict):
     poll_interval: float = Field(0, ge=0)
 
 
+# --- retention schedule and processing records (scanner/retention.py, reports/ropa.py) -----------------------
+
+_PERIOD = re.compile(r"\s*(\d+)\s*([ymwd])\s*", re.IGNORECASE)
+
+
+def parse_period(value: str) -> tuple[int, str]:
+    """``"6y"``, ``"25y"``, ``"6m"``, ``"2w"``, ``"30d"`` → (number, unit letter)."""
+    m = _PERIOD.fullmatch(str(value))
+    if not m:
+        raise ValueError("expected a period such as 6y, 25y, 6m, 2w or 30d (years, months, weeks, days)")
+    return int(m.group(1)), m.group(2).lower()
+
+
+def _period(value: Any) -> str:
+    number, unit = parse_period(value)
+    return f"{number}{unit}"
+
+
+def _known_categories(categories: list[str]) -> list[str]:
+    unknown = [c for c in categories if c not in CATEGORY_NAMES]
+    if unknown:
+        raise ValueError(f"unknown category {unknown[0]!r}; known: {', '.join(CATEGORY_NAMES)}")
+    return categories
+
+
+class RetentionMatch(Strict):
+    """Which files a rule covers. Every criterion given must hold; within one list, any entry will do."""
+
+    paths: list[str] = []  # globs on the location with / separators: "**/HR/Personnel/**"
+    categories: list[str] = []  # special categories or criminal_offence found in the file
+    contexts: list[str] = []  # school contexts found in the file: safeguarding, send, ...
+    entities: list[str] = []  # identifier types found in the file: UK_UPN, DATE_OF_BIRTH, ...
+    file_types: list[str] = []  # extensions without the dot: pdf, docx
+    sources: list[str] = []  # source names
+
+    @field_validator("categories", "contexts")
+    @classmethod
+    def _known(cls, names: list[str]) -> list[str]:
+        return _known_categories(names)
+
+    @field_validator("entities")
+    @classmethod
+    def _known_entities(cls, entities: list[str]) -> list[str]:
+        unknown = [e for e in entities if e not in ENTITY_TYPES]
+        if unknown:
+            raise ValueError(f"unknown entity type {unknown[0]!r}; known: {', '.join(ENTITY_TYPES)}")
+        return entities
+
+    @field_validator("file_types")
+    @classmethod
+    def _bare_extensions(cls, types: list[str]) -> list[str]:
+        return [t.lower().lstrip(".") for t in types]
+
+
+class RetentionRule(Strict):
+    name: str = Field(min_length=1)
+    match: RetentionMatch
+    # How long after the trigger date the file is kept: 6y, 25y, 6m, 2w, 30d.
+    period: Annotated[str, BeforeValidator(_period)]
+    # modified | created (modified where the file system keeps no creation date) | date_of_birth (the latest
+    # birth year found in the file) | leaving_date (the latest leaving / end-of-employment date found).
+    trigger: Literal["modified", "created", "date_of_birth", "leaving_date"] = "modified"
+    action: Literal["review", "delete"] = "review"
+    note: str = ""
+
+
+def _irms(name: str, match: dict, period: str, trigger: str, action: str, note: str) -> RetentionRule:
+    return RetentionRule(name=name, match=RetentionMatch(**match), period=period, trigger=trigger, action=action,
+                         note=note)
+
+
+# Defaults drawn from the IRMS Information Management Toolkit for Schools. Review them with your DPO: the
+# toolkit is guidance, your school's own retention schedule decides. The first rule that matches a file applies.
+DEFAULT_RETENTION_RULES = [
+    _irms("child-protection file", {"contexts": ["safeguarding"]}, "25y", "date_of_birth", "review",
+          "IRMS: child protection information, DOB of the child + 25 years, then review"),
+    _irms("pupil record (secondary)", {"paths": ["**/Pupil_files/**", "**/Pupil_records/**"]}, "25y",
+          "date_of_birth", "delete", "IRMS: pupil educational record, secondary, DOB of the pupil + 25 years"),
+    _irms("staff personnel file", {"paths": ["**/Personnel/**"]}, "6y", "leaving_date", "delete",
+          "IRMS: staff personal file, termination of employment + 6 years"),
+    _irms("unsuccessful candidates", {"paths": ["**/Unsuccessful/**"]}, "6m", "modified", "delete",
+          "IRMS: recruitment, unsuccessful candidates, date of interview + 6 months"),
+    _irms("DBS certificate", {"paths": ["**/DBS/**"]}, "6m", "modified", "delete",
+          "IRMS: DBS disclosure, date of the check + 6 months"),
+    _irms("accident book", {"paths": ["**/*ccident*"]}, "3y", "modified", "review",
+          "IRMS: accident reporting, date of the incident + 3 years (a child's: review against DOB + 25 years)"),
+    _irms("admissions register", {"paths": ["**/*dmission*register*"]}, "6y", "modified", "review",
+          "IRMS: admissions register, date of the last entry + 6 years"),
+]
+
+
+class LegalCase(Strict):
+    name: str = Field(min_length=1)
+    paths: list[str] = []
+    people: list[str] = []
+
+
+class LegalHoldConfig(Strict):
+    """Files under legal hold are never moved: by path glob, by person named in the file or its path, by case."""
+
+    paths: list[str] = []
+    people: list[str] = []
+    cases: list[LegalCase] = []
+
+
+class RetentionConfig(Strict):
+    rules: list[RetentionRule] = DEFAULT_RETENTION_RULES
+    # Where `retention apply` moves files (created 0700). null: a folder beside the store (STORE-quarantine).
+    quarantine: Path | None = None
+    legal_hold: LegalHoldConfig = LegalHoldConfig()
+    # An append-only JSON Lines copy of the audit log (the store keeps one too). null: QUARANTINE/audit.jsonl.
+    audit_log: Path | None = None
+
+
+class ProcessingActivity(Strict):
+    """One entry of the record of processing activities (UK GDPR Art. 30(1))."""
+
+    name: str = Field(min_length=1)
+    purpose: str = ""
+    lawful_basis: str = ""
+    special_category_condition: str = ""  # Art. 9(2) condition (and DPA 2018 Sch. 1 condition)
+    criminal_offence_condition: str = ""  # Art. 10 / DPA 2018 Sch. 1 condition
+    data_subjects: list[str] = []
+    data_categories: list[str] = []
+    special_categories: list[str] = []  # declared: health, safeguarding, criminal_offence, ...
+    recipients: list[str] = []
+    international_transfers: str = "none"
+    retention: str = ""
+    security_measures: str = ""
+    systems: list[str] = []  # systems outside the scanned shares (MIS, CPOMS, payroll)
+    locations: list[str] = []  # globs on scanned locations where this processing keeps files
+    sources: list[str] = []  # limit locations to these source names
+
+    @field_validator("special_categories")
+    @classmethod
+    def _known(cls, names: list[str]) -> list[str]:
+        return _known_categories(names)
+
+
+class ControllerDetails(Strict):
+    name: str = ""
+    contact: str = ""
+    dpo: str = ""
+    representative: str = ""
+
+
+class RopaConfig(Strict):
+    controller: ControllerDetails = ControllerDetails()
+    activities: list[ProcessingActivity] = []
+
+
 class Config(Strict):
     store: StoreConfig = StoreConfig()
     sources: list[SourceConfig] = []
@@ -237,6 +401,8 @@ class Config(Strict):
     scan: ScanConfig = ScanConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     agent: AgentConfig = AgentConfig()
+    retention: RetentionConfig = RetentionConfig()
+    ropa: RopaConfig = RopaConfig()
 
     @field_validator("sources")
     @classmethod

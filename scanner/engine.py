@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from connectors import SourceUnavailable, connector_for
 from scanner.config import Config, extraction_limits
 from scanner.items import (
+    CONTENT_DATE,
     Detector,
     Document,
     Encrypted,
@@ -102,8 +103,19 @@ class FindingTally:
     def __init__(self, keep_raw_values: bool):
         self.keep_raw_values = keep_raw_values
         self.by_key: dict[tuple[str, str], dict] = {}
+        self.content_dates: dict[str, str] = {}
+
+    def date_columns(self) -> dict:
+        """The item row's retention triggers: ``birth_year`` (int) and ``leaving_date`` (``YYYY-MM``)."""
+        birth = self.content_dates.get("BIRTH_YEAR")
+        return {"birth_year": int(birth) if birth else None, "leaving_date": self.content_dates.get("LEAVING_DATE")}
 
     def add(self, finding: Finding) -> None:
+        if finding.kind == CONTENT_DATE:
+            # A retention trigger: keep only the latest year / year-month per item, never as a finding row.
+            if finding.value > self.content_dates.get(finding.entity_type, ""):
+                self.content_dates[finding.entity_type] = finding.value
+            return
         key = (finding.kind, finding.entity_type)
         entry = self.by_key.get(key)
         if entry is None:
@@ -211,6 +223,11 @@ class Engine:
         self._pending_seen: list[str] = []
         self._pending_errors: list[tuple[str, str, str | None]] = []
         self._pending_exposure: list[tuple[str, str, bool]] = []
+        # The person index (detectors/person_index.py): its entries are taken per item, stored with the findings.
+        self.indexers = [d for d in self.detectors if hasattr(d, "take_index")]
+        self._pending_index: dict[str, list | None] = {}
+        if config.store.index_key_file:
+            store.index_key_file = config.store.index_key_file
 
     # --- the run --------------------------------------------------------------------------------------------
 
@@ -305,6 +322,7 @@ class Engine:
             return
         rows: list[dict] = []
         findings: list[dict] = []
+        self._pending_index[item.id] = [] if self.indexers else None
         self._scan_tree(item, item.id, rows, findings, summary)
         summary.bytes_scanned += item.size or 0
         self._pending.append((item.id, rows, findings))
@@ -336,6 +354,7 @@ class Engine:
                     for finding in found:
                         tally.add(finding)
                 row["text_chars"] = chars
+                row.update(tally.date_columns())
         except Encrypted:
             row.update(status="encrypted", encrypted=1, reason="password-protected: content not inspected")
             summary.encrypted += 1
@@ -347,6 +366,10 @@ class Engine:
             self._error(item.location, reason, item.id)
             log.debug("extraction failed for %s", item.location, exc_info=True)
         findings.extend(tally.rows(item.id, root_id))
+        for indexer in self.indexers:
+            entries = indexer.take_index()
+            if row["status"] in ("scanned", "error") and self._pending_index.get(root_id) is not None:
+                self._pending_index[root_id].append((item.id, entries))
         try:
             for child in children:
                 self._scan_tree(child, root_id, rows, findings, summary)
@@ -383,6 +406,8 @@ class Engine:
             "scanned_in_scan": scan_id,
             "gone": 0,
             "gone_in_scan": None,
+            "birth_year": None,
+            "leaving_date": None,
         }
 
     # --- store writes, in batches ---------------------------------------------------------------------------
@@ -397,7 +422,7 @@ class Engine:
         scan_id = self.summary.scan_id
         with self.store.transaction():
             for root_id, rows, findings in self._pending:
-                self.store.replace_tree(root_id, rows, findings)
+                self.store.replace_tree(root_id, rows, findings, index=self._pending_index.get(root_id))
             for seen_id in self._pending_seen:
                 self.store.mark_seen(seen_id, scan_id)
             for root_id, exposure, exposed in self._pending_exposure:
@@ -405,4 +430,5 @@ class Engine:
             for location, reason, failed_id in self._pending_errors:
                 self.store.record_error(scan_id, location, reason, failed_id)
         self._pending, self._pending_seen, self._pending_errors, self._pending_exposure = [], [], [], []
+        self._pending_index = {}
 

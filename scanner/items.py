@@ -191,6 +191,9 @@ ENTITY = "entity"
 SPECIAL_CATEGORY = "special_category"
 CRIMINAL_OFFENCE = "criminal_offence"
 CONTEXT = "context"
+# Dates read from content for retention triggers (BIRTH_YEAR, LEAVING_DATE): the engine keeps only the latest
+# per item, reduced to a year or a year-month, on the item row; they never become finding rows.
+CONTENT_DATE = "content_date"
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Tables: ``scans`` (one row per run), ``items`` (every file, email, attachment and archive member, with its
 version token for incremental scans), ``findings`` (per item and entity type: count, confidence, redacted
-snippet, locators) and ``errors``. Raw matched values are kept only when ``store.keep_raw_values`` is set.
+snippet, locators), ``errors`` and ``finding_history`` (the finding types and counts a rescan replaced).
+Raw matched values are kept only when ``store.keep_raw_values`` is set.
 The file is created owner-only (0600): it says where personal data lives.
 """
 
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from scanner import name_index
 from scanner.errors import StoreError
 from scanner.items import item_id
 
@@ -48,6 +50,9 @@ ITEM_COLUMNS = {
     "scanned_in_scan": int,
     "gone": int,
     "gone_in_scan": int,
+    # Retention triggers read from the content, reduced (see detectors/content_dates.py): never the dates.
+    "birth_year": int,  # the latest birth year among the item's dates of birth
+    "leaving_date": str,  # the latest leaving / end-of-employment month, YYYY-MM
 }
 
 FINDING_COLUMNS = {
@@ -82,6 +87,7 @@ class Store:
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
+        self.index_key_file: Path | None = None  # the person-index key; None: <store>.key (scanner/name_index.py)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if not self.path.exists():
@@ -130,6 +136,16 @@ class Store:
             if column not in db["scans"].columns_dict:
                 db["scans"].add_column(column, kind)
         db["items"].create(ITEM_COLUMNS, pk="id", if_not_exists=True)
+        for column in ("birth_year", "leaving_date"):
+            if column not in db["items"].columns_dict:
+                db["items"].add_column(column, ITEM_COLUMNS[column])
+        # Append-only log of retention actions (scanner/retention.py): who moved or restored what, and why.
+        db["retention_audit"].create(
+            {"id": int, "at": str, "who": str, "by": str, "action": str, "location": str, "source": str,
+             "rule": str, "reason": str, "quarantined_as": str, "version": str},
+            pk="id",
+            if_not_exists=True,
+        )
         db["findings"].create(FINDING_COLUMNS, if_not_exists=True)
         db["errors"].create(
             {"scan_id": int, "item_id": str, "location": str, "reason": str, "at": str}, if_not_exists=True
@@ -139,6 +155,16 @@ class Store:
         db["findings"].create_index(["item_id"], if_not_exists=True)
         db["findings"].create_index(["root_id"], if_not_exists=True)
         db["errors"].create_index(["scan_id"], if_not_exists=True)
+        # What an item's findings were before a rescan replaced them (types and counts only, never snippets), so a
+        # report can say what changed since a previous scan. Stores older than the table say from when it is kept.
+        if "finding_history" not in db.table_names():
+            db["finding_history"].create(
+                {"replaced_in_scan": int, "item_id": str, "root_id": str, "kind": str, "entity_type": str, "count": int}
+            )
+            db["finding_history"].create_index(["item_id"])
+            next_scan = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM scans").fetchone()[0]
+            db["meta"].insert({"key": "finding_history_since", "value": str(next_scan)}, replace=True)
+        name_index.ensure_schema(db)  # the person index for subject access searches (scanner/name_index.py)
         # WAL and shared-memory files are made by SQLite with the main file's mode; keep them private too.
         for suffix in ("-wal", "-shm"):
             extra = Path(str(self.path) + suffix)
@@ -213,14 +239,27 @@ class Store:
             [scan_id, item_id],
         )
 
-    def replace_tree(self, root_id: str, items: list[dict], findings: list[dict]) -> None:
-        """Replace a top-level item, its members and all their findings. Call inside a transaction."""
+    def replace_tree(
+        self, root_id: str, items: list[dict], findings: list[dict], index: list | None = None
+    ) -> None:
+        """Replace a top-level item, its members and all their findings. Call inside a transaction.
+
+        ``index``: the person-index entries per item ((item id, entries)), kept as keyed hashes; None: none."""
+        name_index.replace_index(self, root_id, index)
         first_seen = {
             row[0]: row[1]
             for row in self.db.execute("SELECT id, first_seen_scan FROM items WHERE root_id = ?", [root_id])
         }
         for row in items:
             row["first_seen_scan"] = first_seen.get(row["id"], row["first_seen_scan"])
+        if first_seen:  # a rescan: keep what it replaces; a row with no kind says "had none" is known too
+            replaced_in = items[0].get("scanned_in_scan") if items else None
+            self.db.execute(
+                "INSERT INTO finding_history (replaced_in_scan, item_id, root_id, kind, entity_type, count) "
+                "SELECT ?, item_id, root_id, kind, entity_type, count FROM findings WHERE root_id = ? "
+                "UNION ALL SELECT ?, ?, ?, NULL, NULL, NULL",
+                [replaced_in, root_id, replaced_in, root_id, root_id],
+            )
         self.db.execute("DELETE FROM findings WHERE root_id = ?", [root_id])
         self.db.execute("DELETE FROM items WHERE root_id = ?", [root_id])
         self.db["items"].insert_all(items, replace=True)
@@ -266,7 +305,7 @@ class Store:
             return 0
         ids = {row["id"]: item_id(source, new + row["location"][len(old) :]) for row in rows}
         # Whatever the destination held before is replaced by what moved there.
-        for table in ("findings", "items"):
+        for table in ("findings", "index_items", "items"):
             self.db.execute(
                 f"DELETE FROM {table} WHERE root_id IN ({self._roots_under_sql})",
                 self._roots_under_params(source, new, sep),
@@ -289,6 +328,11 @@ class Store:
                 "UPDATE findings SET item_id = ?, root_id = ? WHERE item_id = ?",
                 [ids[row["id"]], ids.get(row["root_id"], row["root_id"]), row["id"]],
             )
+            self.db.execute(
+                "UPDATE finding_history SET item_id = ?, root_id = ? WHERE item_id = ?",
+                [ids[row["id"]], ids.get(row["root_id"], row["root_id"]), row["id"]],
+            )
+        name_index.move_index(self.db, ids, {row["id"]: ids.get(row["root_id"], row["root_id"]) for row in rows})
         self.db.execute(
             f"DELETE FROM items WHERE root_id IN ({self._roots_under_sql})", self._roots_under_params(source, old, sep)
         )
@@ -299,6 +343,21 @@ class Store:
         self.db["errors"].insert(
             {"scan_id": scan_id, "item_id": item_id, "location": location, "reason": reason, "at": now_iso()}
         )
+
+    # --- retention (scanner/retention.py) -------------------------------------------------------------
+
+    def record_retention_action(self, entry: dict) -> None:
+        """Append one audit entry (never updated or deleted)."""
+        with self.transaction():
+            self.db["retention_audit"].insert(entry)
+
+    def retention_actions(self) -> list[dict]:
+        return list(self.db.query("SELECT * FROM retention_audit ORDER BY id"))
+
+    def set_tree_gone(self, root_id: str, gone: bool) -> None:
+        """A file moved to quarantine is gone from its share (and back when restored), with its members."""
+        with self.transaction():
+            self.db.execute("UPDATE items SET gone = ? WHERE root_id = ?", [int(gone), root_id])
 
     # --- reading (reports) ------------------------------------------------------------------------------
 
