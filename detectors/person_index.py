@@ -1,0 +1,156 @@
+"""The person index: per item, the normalised tokens that can identify people, for subject access searches.
+
+Registered last, this detector reports nothing; it collects, for each item, the tokens a SAR search needs and
+hands them to the engine (``take_index``), which has the store keep them only as keyed hashes (see
+``scanner.store.Store.replace_tree`` and ``reports.sar``). What is collected:
+
+* ``w``: capitalised words ("Hart", "Olivia", "O", "Mrs") that are not common English or form-label words,
+  with their place: segment number in the item, word number in the segment (every word counts, so adjacency
+  is exact: "Olivia Hart", "Hart, Olivia", "O. Hart", "Mrs Hart"), and for a table row the cell number;
+* ``e``: email addresses (lower case);
+* ``i``: identifiers: the UPN, ULN, NHS and NI numbers detectors found, and ID-like codes (admission and staff
+  numbers) written as letters and digits, upper case without spaces;
+* ``d``: dates of birth the detectors found, as ISO dates.
+
+Example: the row ``Forename: Olivia | Surname: Hart | DOB: 14/03/2011`` gives ``w olivia`` (word 1, cell 0),
+``w hart`` (word 3, cell 1) and ``d 2011-03-14``; the words "Forename", "Surname" and "DOB" are labels and are
+left out. Nothing here is written anywhere until the store hashes it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+
+from scanner.config import DetectionConfig
+from scanner.items import Finding, TextBatch
+
+WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+ID_LIKE = re.compile(r"\b[A-Za-z]{0,3}\d{5,}[A-Za-z]?\b")
+CELL_SEPARATOR = " | "  # scanner.extractors.tables joins a row's cells with this
+TITLES = ("mr", "mrs", "miss", "ms", "mx", "dr")
+IDENTIFIER_TYPES = ("UK_UPN", "UK_ULN", "UK_NHS", "UK_NINO")
+
+# Words never indexed: they are common English or the labels of school forms, not names. Names that are also
+# English words (May, June, Will, Mark) stay in: spaCy's stop words "may" and "will" are taken out.
+_LABELS = """
+    academy account address admission admissions allergy allergies applicant application attendance bank birth
+    card carer class code condition conditions contact date dear details dob email employee ethnicity form
+    forename forenames gender given group head health home known last legal list medical medication mobile
+    mother father name names national nhs ni nino no number parent parents phone post postcode preferred pupil
+    pupils record ref reference register relationship religion report review school sen send senco sex staff
+    student surname teacher tel telephone upn uln year yours sincerely regards kind best to cc re subject from
+    sent date monday tuesday wednesday thursday friday saturday sunday january february march september october
+    november december yes
+"""
+
+
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS - {"may", "will", "bill"}) | frozenset(_LABELS.split())
+
+
+STOP_WORDS = _stop_words()
+
+
+def normalise_word(word: str) -> str:
+    """``Hart's`` → ``hart``; ``O’Brien`` → ``o'brien``."""
+    word = word.replace("’", "'").casefold()
+    return word[:-2] if word.endswith("'s") else word
+
+
+def normalise_identifier(value: str) -> str:
+    return re.sub(r"[\s\-]", "", value).upper()
+
+
+def normalise_email(value: str) -> str:
+    return value.strip().strip(".").casefold()
+
+
+_DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y", "%d/%m/%y", "%B %d, %Y")
+
+
+def normalise_dob(value: str) -> str | None:
+    """A written date as ISO ``YYYY-MM-DD``, or None if it is not one of the forms schools write."""
+    text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", " ".join(value.replace(",", ", ").split())).strip()
+    text = text.replace(" ,", ",")
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def name_words(text: str) -> Iterator[tuple[int, int, str]]:
+    """(word number, start offset, normalised word) for every capitalised word worth indexing in ``text``.
+
+    A single capital letter is kept only when a capitalised word follows (an initial: "O. Hart")."""
+    words = list(WORD.finditer(text))
+    for number, m in enumerate(words):
+        word = m.group(0)
+        if not word[0].isupper():
+            continue
+        norm = normalise_word(word)
+        if len(word) == 1:
+            if number + 1 < len(words) and words[number + 1].group(0)[0].isupper():
+                yield number, m.start(), norm
+            continue
+        if norm in STOP_WORDS:
+            continue
+        yield number, m.start(), norm
+
+
+# One entry: (kind, normalised token, segment number, word number, cell number); -1 where it does not apply.
+Entry = tuple[str, str, int, int, int]
+
+
+def segment_entries(text: str, seg: int) -> list[Entry]:
+    """Index entries of one segment's text (words and emails; identifiers like codes)."""
+    cells = [m.start() for m in re.finditer(re.escape(CELL_SEPARATOR), text)]
+    entries: list[Entry] = []
+    for number, start, norm in name_words(text):
+        cell = bisect.bisect_right(cells, start) if cells else -1
+        entries.append(("w", norm, seg, number, cell))
+    for m in EMAIL.finditer(text):
+        entries.append(("e", normalise_email(m.group(0)), seg, -1, -1))
+    for m in ID_LIKE.finditer(text):
+        entries.append(("i", normalise_identifier(m.group(0)), seg, -1, -1))
+    return entries
+
+
+class PersonIndexer:
+    """Collects the person-index entries of each item; the engine takes them after the item's last batch."""
+
+    name = "person_index"
+
+    def __init__(self, config: DetectionConfig | None = None):
+        self._entries: list[Entry] = []
+        self._segments = 0
+
+    def detect(self, batch: TextBatch, found: Sequence[Finding] = ()) -> Iterator[Finding]:
+        base = self._segments
+        for index, segment in enumerate(batch.segments):
+            self._entries.extend(segment_entries(segment.text, base + index))
+        for finding in found:
+            if finding.start < 0 or not finding.value:
+                continue
+            seg = base + batch.segment_index_at(finding.start)
+            if finding.entity_type in IDENTIFIER_TYPES:
+                self._entries.append(("i", normalise_identifier(finding.value), seg, -1, -1))
+            elif finding.entity_type == "DATE_OF_BIRTH":
+                iso = normalise_dob(finding.value)
+                if iso:
+                    self._entries.append(("d", iso, seg, -1, -1))
+        self._segments += len(batch.segments)
+        return iter(())
+
+    def take_index(self) -> list[Entry]:
+        """This item's entries (once each); the next item starts from nothing."""
+        entries = list(dict.fromkeys(self._entries))
+        self._entries, self._segments = [], 0
+        return entries
