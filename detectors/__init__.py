@@ -16,6 +16,10 @@ DETECTORS: dict[str, str] = {
     "personal_data": "detectors.personal_data:PersonalDataDetector",
     # After personal_data: it links category terms to the people personal_data found.
     "special_categories": "detectors.special_categories:SpecialCategoryDetector",
+    # After personal_data: reduces its dates of birth to a birth year, and finds leaving dates (retention).
+    "content_dates": "detectors.content_dates:ContentDateDetector",
+    # Last: it sees every finding. Reports nothing; collects the person index `gdprscan sar` searches.
+    "person_index": "detectors.person_index:PersonIndexer",
 }
 
 
