@@ -18,7 +18,7 @@ from pathlib import Path
 import tldextract
 
 from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer, RecognizerRegistry, RecognizerResult
-from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from presidio_analyzer.predefined_recognizers import (
     CreditCardRecognizer,
     EmailRecognizer,
@@ -26,6 +26,7 @@ from presidio_analyzer.predefined_recognizers import (
     SpacyRecognizer,
 )
 
+from detectors.name_candidates import NameCandidates
 from detectors.redaction import redacted_snippet
 from detectors.roster import RosterRecognizer, load_roster
 from detectors.uk_identifiers import identifier_recognizers
@@ -185,6 +186,23 @@ class PersonalDataDetector:
         self.config = config
         self.entities = list(config.entities)
         self.analyzer = analyzer or build_analyzer(config)
+        engine = self.analyzer.nlp_engine
+        explained = [
+            re.compile(pattern.regex)
+            for recognizer in self.analyzer.registry.recognizers
+            if recognizer.name in ("given_name", "roster")
+            for pattern in recognizer.patterns
+        ]
+        self.names = NameCandidates(engine.nlp["en"], explained) if "PERSON" in self.entities else None
+
+    def nlp_artifacts(self, text: str) -> NlpArtifacts:
+        """What presidio's recognizers read from spaCy, with NER run only where it can find a name (see
+        ``detectors.name_candidates``). No tokens or lemmas: no recognizer here uses them."""
+        engine = self.analyzer.nlp_engine
+        found = self.names.entities(text) if self.names else []
+        entities, scores = engine._get_updated_entities(found, [engine.ner_model_configuration.default_score] * len(found))
+        return NlpArtifacts(entities=entities, tokens=[], tokens_indices=[], lemmas=[], nlp_engine=engine,
+                            language="en", scores=scores)
 
     def detect(self, batch: TextBatch, found: Sequence[Finding] = ()) -> Iterator[Finding]:
         if not self.entities:
@@ -196,6 +214,7 @@ class PersonalDataDetector:
             score_threshold=self.config.min_confidence,
             return_decision_process=True,
             regex_flags=0,  # each recognizer's own flags (postcodes are matched case-sensitively)
+            nlp_artifacts=self.nlp_artifacts(batch.text),
         )
         results = [r for r in results if batch.text[r.start : r.end].strip()]
         spans = [(r.start, r.end, r.entity_type) for r in results]

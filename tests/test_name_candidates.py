@@ -1,0 +1,59 @@
+"""The NER prefilter: which lines and sentences spaCy sees, and that entity offsets map back to the whole text."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from detectors.name_candidates import NameCandidates, chunks
+
+GIVEN_AND_SURNAME = re.compile(r"\b(?:Noah|Olivia) [A-Z][a-z]+\b")
+
+
+class FakeDoc:
+    def __init__(self, text):
+        self.ents = [type("Ent", (), {"label_": "PERSON", "start_char": m.start(), "end_char": m.end()})()
+                     for m in re.finditer(r"Amara Okafor|Mrs Hart", text)]
+
+
+class FakeNlp:
+    def __init__(self):
+        self.seen = []
+
+    def pipe(self, texts, batch_size=64):
+        for text in texts:
+            self.seen.append(text)
+            yield FakeDoc(text)
+
+
+@pytest.mark.parametrize(
+    ("line", "needs_ner"),
+    [
+        ("Meeting with Amara Okafor about the trip.", True),  # a name no cheaper recognizer knows
+        ("Please ask Mrs Hart before Friday.", True),  # a title and a word
+        ("Noah Price was absent on Monday.", False),  # given name and surname: already found
+        ("The Data Protection Policy applies to all staff.", False),  # words the text also writes in lower case
+        ("Attendance", False),  # a lone heading
+        ("all lower case text with no names at all", False),
+    ],
+)
+def test_lines_given_to_ner(line, needs_ner):
+    text = f"{line}\nthe data protection policy is reviewed yearly."
+    picked = NameCandidates(FakeNlp(), [GIVEN_AND_SURNAME]).candidate_chunks(text)
+    assert (line in [chunk for _, chunk in picked]) is needs_ner
+
+
+def test_entity_offsets_are_in_the_whole_text():
+    text = "Register\n\nNoah Price, Year 7\nMeeting with Amara Okafor today.\nSigned by Mrs Hart"
+    nlp = FakeNlp()
+    found = NameCandidates(nlp, [GIVEN_AND_SURNAME]).entities(text)
+    assert sorted(text[e.start_char : e.end_char] for e in found) == ["Amara Okafor", "Mrs Hart"]
+    assert nlp.seen == ["Meeting with Amara Okafor today.", "Signed by Mrs Hart"]
+
+
+def test_long_lines_are_cut_into_sentences():
+    line = "First sentence here. " * 30 + "Then Amara Okafor came."
+    pieces = list(chunks(line))
+    assert all(len(text) <= 400 for _, text in pieces)
+    assert all(line[offset : offset + len(text)] == text for offset, text in pieces)
