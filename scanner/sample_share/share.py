@@ -13,6 +13,7 @@ from pathlib import Path
 from .formats import FIXED_ZIP_TIME, Doc, Sheets, render
 from .manifest import FileRecord, Tally
 
+WORLD_READABLE = ("Email/Trips/", "Admin/Contacts/", "Pastoral/Medical/")  # planted exposures
 SHARE_NOW = datetime(2025, 7, 1, 12, 0, 0)  # "today" for the share; recent files are dated before this
 
 
@@ -36,6 +37,9 @@ class ShareWriter:
         path = self.root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+        # A school share is readable by staff (the group), not by everyone on the server; a few folders are
+        # left open to all, as the shares a DPO should hear about are.
+        os.chmod(path, 0o644 if rel.startswith(WORLD_READABLE) else 0o640)
         when = mtime or self.recent()
         stamp = calendar.timegm(when.timetuple())
         os.utime(path, (stamp, stamp))
