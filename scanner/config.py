@@ -149,6 +149,13 @@ CONTEXTS = ("safeguarding", "send", "looked_after_child", "free_school_meals")
 CATEGORY_NAMES = (*SPECIAL_CATEGORIES, CRIMINAL_OFFENCE, *CONTEXTS)
 
 
+def _only_known(values: list[str], known: tuple[str, ...], what: str) -> list[str]:
+    unknown = [v for v in values if v not in known]
+    if unknown:
+        raise ValueError(f"unknown {what} {unknown[0]!r}; known: {', '.join(known)}")
+    return values
+
+
 class SpecialCategoryConfig(Strict):
     enabled: bool = True
     # Categories to look for (Art. 9 categories, criminal_offence, school contexts). Remove one to stop.
@@ -164,17 +171,13 @@ class SpecialCategoryConfig(Strict):
     @field_validator("categories")
     @classmethod
     def _known(cls, categories: list[str]) -> list[str]:
-        unknown = [c for c in categories if c not in CATEGORY_NAMES]
-        if unknown:
-            raise ValueError(f"unknown category {unknown[0]!r}; known: {', '.join(CATEGORY_NAMES)}")
-        return categories
+        return _only_known(categories, CATEGORY_NAMES, "category")
 
     @field_validator("extra_terms", "extra_patterns")
     @classmethod
     def _known_keys_and_valid_patterns(cls, extra: dict[str, list[str]], info) -> dict[str, list[str]]:
+        _only_known(list(extra), CATEGORY_NAMES, "category")
         for category, entries in extra.items():
-            if category not in CATEGORY_NAMES:
-                raise ValueError(f"unknown category {category!r}; known: {', '.join(CATEGORY_NAMES)}")
             if info.field_name == "extra_patterns":
                 for pattern in entries:
                     try:
@@ -202,10 +205,7 @@ class DetectionConfig(Strict):
     @field_validator("entities")
     @classmethod
     def _known_entities(cls, entities: list[str]) -> list[str]:
-        unknown = [e for e in entities if e not in ENTITY_TYPES]
-        if unknown:
-            raise ValueError(f"unknown entity type {unknown[0]!r}; known: {', '.join(ENTITY_TYPES)}")
-        return entities
+        return _only_known(entities, ENTITY_TYPES, "entity type")
 
 
 class ScanConfig(Strict):
@@ -285,10 +285,7 @@ class RetentionMatch(Strict):
     @field_validator("entities")
     @classmethod
     def _known_entities(cls, entities: list[str]) -> list[str]:
-        unknown = [e for e in entities if e not in ENTITY_TYPES]
-        if unknown:
-            raise ValueError(f"unknown entity type {unknown[0]!r}; known: {', '.join(ENTITY_TYPES)}")
-        return entities
+        return _only_known(entities, ENTITY_TYPES, "entity type")
 
     @field_validator("file_types")
     @classmethod
