@@ -119,8 +119,11 @@ class GivenNameRecognizer(PatternRecognizer):
 
     def __init__(self):
         names = sorted(given_names(), key=len, reverse=True)
+        # The lookahead of the names' first letters lets the regex skip most positions with one class test
+        # instead of trying all the names at every word start (3x faster with the standard library's re).
+        first_letters = "".join(sorted({re.escape(name[0]) for name in names}))
         pattern = (
-            r"\b(?:" + "|".join(names) + r")\s+(?!(?:" + _NOT_SURNAMES + r")\b)"
+            r"(?=[" + first_letters + r"])\b(?:" + "|".join(names) + r")\s+(?!(?:" + _NOT_SURNAMES + r")\b)"
             r"(?:(?:O'|Mc|Mac)?[A-Z][a-z'’]+)(?:-[A-Z][a-z'’]+)?\b"
         )
         super().__init__(
@@ -129,6 +132,22 @@ class GivenNameRecognizer(PatternRecognizer):
             patterns=[Pattern("given name and surname", pattern, 0.7)],
             global_regex_flags=0,
         )
+        # presidio compiles patterns with the ``regex`` module, which gains nothing from the lookahead; the
+        # pattern is plain enough that ``re`` matches the same spans (``NameCandidates`` already relies on it).
+        # presidio reuses a compiled pattern when the flags match, as they do here (0).
+        for item in self.patterns:
+            item.compiled_regex = _StdlibRegex(re.compile(item.regex))
+            item.compiled_with_flags = 0
+
+
+class _StdlibRegex:
+    """A standard-library pattern with the ``finditer(text, timeout=…)`` signature presidio calls."""
+
+    def __init__(self, compiled: re.Pattern):
+        self.compiled = compiled
+
+    def finditer(self, text: str, timeout: float | None = None):
+        return self.compiled.finditer(text)
 
 
 class _PreloadedSpacyEngine(SpacyNlpEngine):
@@ -143,6 +162,31 @@ class _PreloadedSpacyEngine(SpacyNlpEngine):
 
     def load(self) -> None:  # already loaded
         pass
+
+
+class _TokenlessAnalyzerEngine(AnalyzerEngine):
+    """presidio's analyzer without its lemma context pass when the NLP artifacts carry no tokens.
+
+    That pass deep-copies every result and then looks for each recognizer's context words among the lemmas
+    around a match; with no tokens it finds nothing (presidio's own ``_extract_surrounding_words`` returns
+    ``[""]``) and changes no result, so the copy is pure cost (about 7% of this detector's time). Recognizer-level
+    context (``IdentifierRecognizer`` reads the raw text) still runs.
+    """
+
+    def _enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
+        if context or nlp_artifacts is None or nlp_artifacts.tokens:
+            return super()._enhance_using_context(text, raw_results, nlp_artifacts, recognizers, context)
+        results = []
+        for recognizer in recognizers:
+            own = [r for r in raw_results
+                   if r.recognition_metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY] == recognizer.id]
+            others = [r for r in raw_results
+                      if r.recognition_metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY] != recognizer.id]
+            results.extend(recognizer.enhance_using_context(
+                text=text, raw_recognizer_results=own, other_raw_recognizer_results=others,
+                nlp_artifacts=nlp_artifacts, context=context,
+            ))
+        return results
 
 
 def build_analyzer(config: DetectionConfig) -> AnalyzerEngine:
@@ -168,7 +212,9 @@ def build_analyzer(config: DetectionConfig) -> AnalyzerEngine:
         ],
     )
     nlp_engine = _PreloadedSpacyEngine(load_spacy_model(config.spacy_model), ner)
-    return AnalyzerEngine(registry=RecognizerRegistry(recognizers), nlp_engine=nlp_engine, supported_languages=["en"])
+    return _TokenlessAnalyzerEngine(
+        registry=RecognizerRegistry(recognizers), nlp_engine=nlp_engine, supported_languages=["en"]
+    )
 
 
 def _evidence(result: RecognizerResult) -> tuple[str, ...]:

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import bisect
 import re
+import re._constants as sre_constants
+import re._parser as sre_parser
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,6 +81,8 @@ _STAFF_CUES = re.compile(r"\b(?:staff|teacher|employee|payroll|salary|payslip|co
                          r"insurance|applicant|candidate|head ?teacher|teaching assistant|governor)\b", re.IGNORECASE)
 _PARENT_CUES = re.compile(r"\b(?:parent|mum|dad|mother|father|carer|guardian)\b", re.IGNORECASE)
 _FIRST_LOCATOR = re.compile(r"(?:^|\s)1$")
+_CLAUSE_BREAK_BEFORE = re.compile(r"\s\|\s|;|\n")  # a negation counts only within its cell or clause
+_CLAUSE_BREAK_AFTER = re.compile(r"\s\|\s|;")
 
 _EXACT_NAME_SOURCES = (":roster", ":given_name")  # PERSON findings that are names by construction
 
@@ -96,6 +100,75 @@ SUBJECT_CONFIDENCE = 0.8  # the item is a form or letter about a named person
 PRONOUN_CONFIDENCE = 0.7  # "she" / "his" after a sentence that names the person
 
 
+class _Unknown(Exception):
+    """A regex construct ``_first_chars`` does not follow: no prefilter for that alternation."""
+
+
+_CLASS_CATEGORIES = {
+    sre_constants.CATEGORY_DIGIT: r"\d", sre_constants.CATEGORY_NOT_DIGIT: r"\D",
+    sre_constants.CATEGORY_SPACE: r"\s", sre_constants.CATEGORY_NOT_SPACE: r"\S",
+    sre_constants.CATEGORY_WORD: r"\w", sre_constants.CATEGORY_NOT_WORD: r"\W",
+}
+
+
+def _class_char(code: int) -> str:
+    char = chr(code)
+    return "\\" + char if char in "-]^\\" else re.escape(char)
+
+
+def _add_first_chars(parsed, out: set[str]) -> bool:
+    """Add to ``out`` character-class items for every character a match of ``parsed`` can start with; return
+    whether it can match the empty string. Raises ``_Unknown`` on anything but literals, classes, groups,
+    alternations and repeats."""
+    for op, av in parsed:
+        if op is sre_constants.LITERAL:
+            out.add(_class_char(av))
+            return False
+        if op is sre_constants.IN:
+            for item_op, item in av:
+                if item_op is sre_constants.LITERAL:
+                    out.add(_class_char(item))
+                elif item_op is sre_constants.RANGE:
+                    out.add(f"{_class_char(item[0])}-{_class_char(item[1])}")
+                elif item_op is sre_constants.CATEGORY and item in _CLASS_CATEGORIES:
+                    out.add(_CLASS_CATEGORIES[item])
+                else:  # a negated class, a locale category
+                    raise _Unknown
+            return False
+        if op is sre_constants.SUBPATTERN:
+            if av[1] or av[2]:  # local flags: (?-i:…)
+                raise _Unknown
+            if not _add_first_chars(av[3], out):
+                return False
+        elif op is sre_constants.BRANCH:
+            if not any([_add_first_chars(branch, out) for branch in av[1]]):  # every branch, no short cut
+                return False
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+            if not _add_first_chars(av[2], out) and av[0] > 0:
+                return False
+        else:  # anchors, lookarounds, ".", back-references
+            raise _Unknown
+    return True
+
+
+def _first_chars(terms: list[str], flags: int) -> str | None:
+    """A character class every match of one of ``terms`` starts with, or ``None`` when not sure.
+
+    Python's ``re`` tries every alternative of a big case-insensitive alternation at every word start (it has no
+    first-character index when case is ignored); a ``(?=[…])`` lookahead of the possible first characters in
+    front of it skips most positions with one class test. It is a necessary condition of a match, compiled with
+    the same flags as the terms, so the matches are the same.
+    """
+    found: set[str] = set()
+    try:
+        for term in terms:
+            if _add_first_chars(sre_parser.parse(term, flags), found):
+                return None  # a term that can match nothing
+    except (_Unknown, re.error):
+        return None
+    return "[" + "".join(sorted(found)) + "]" if found else None
+
+
 def _alternation(terms: Iterable[str], flags: int = re.IGNORECASE) -> re.Pattern | None:
     terms = list(terms)
     for term in terms:
@@ -104,7 +177,13 @@ def _alternation(terms: Iterable[str], flags: int = re.IGNORECASE) -> re.Pattern
     terms = [t for t in terms if t]
     if not terms:
         return None
-    return re.compile(r"(?<![\w])(?:" + "|".join(f"(?:{t})" for t in terms) + r")(?![\w])", flags)
+    first = _first_chars(terms, flags)
+    prefilter = f"(?={first})" if first else ""
+    return re.compile(r"(?<![\w])" + prefilter + "(?:" + "|".join(f"(?:{t})" for t in terms) + r")(?![\w])", flags)
+
+
+def _label_fields(labels: re.Pattern | None) -> re.Pattern | None:
+    return re.compile(labels.pattern + r"\s*[:|]", re.IGNORECASE) if labels else None
 
 
 @dataclass(frozen=True)
@@ -116,6 +195,7 @@ class Category:
     labels: re.Pattern | None
     exact: re.Pattern | None  # case-sensitive codes (WBRI), only where ``exact_requires`` appears in the text
     exact_requires: re.Pattern | None
+    label_fields: re.Pattern | None = None  # ``labels`` as a field name: "Medical condition:"
 
 
 def load_categories(config: DetectionConfig) -> list[Category]:
@@ -127,15 +207,17 @@ def load_categories(config: DetectionConfig) -> list[Category]:
             continue
         extra = [re.escape(term).replace(r"\ ", r"\s+") for term in settings.extra_terms.get(name, [])]
         extra += settings.extra_patterns.get(name, [])
+        labels = _alternation(entry.get("labels", []))
         categories.append(
             Category(
                 name=name,
                 kind=KINDS[entry["kind"]],
                 strong=_alternation(entry.get("strong", []) + extra),
                 weak=_alternation(entry.get("weak", [])),
-                labels=_alternation(entry.get("labels", [])),
+                labels=labels,
                 exact=_alternation(entry.get("case_sensitive_terms", []), flags=0),
                 exact_requires=_alternation(entry.get("requires_in_text_for_case_sensitive", [])),
+                label_fields=_label_fields(labels),
             )
         )
     return categories
@@ -235,6 +317,7 @@ class SpecialCategoryDetector:
         subject = self.subject(batch, anchors)
         spans = [(a.start, a.end, a.entity_type) for a in anchors]
         text = batch.text
+        definitional: dict[int, bool] = {}  # unit → is a definition or lesson (asked once per unit)
         for category in self.categories:
             reported: set[int] = set()  # one finding per unit and category
             for match, strong in self._matches(category, text):
@@ -243,7 +326,11 @@ class SpecialCategoryDetector:
                     continue
                 unit = units[u]
                 unit_text = text[unit.start : unit.end]
-                if self._negated(text, match, unit) or _DEFINITIONAL.search(unit_text):
+                if self._negated(text, match, unit):
+                    continue
+                if u not in definitional:
+                    definitional[u] = bool(_DEFINITIONAL.search(unit_text))
+                if definitional[u]:
                     continue
                 if _UNTICKED_BOX.search(text[max(unit.start, match.start() - 6) : match.start()]):
                     continue
@@ -288,8 +375,8 @@ class SpecialCategoryDetector:
     @staticmethod
     def _negated(text: str, match: re.Match, unit: Unit) -> bool:
         # Within the cell or clause: "Business interests: None | Other interests: Member of…" is not negated.
-        before = re.split(r"\s\|\s|;|\n", text[max(unit.start, match.start() - 40) : match.start()])[-1]
-        after = re.split(r"\s\|\s|;", text[match.end() : min(len(text), match.end() + 100)])[0]
+        before = _CLAUSE_BREAK_BEFORE.split(text[max(unit.start, match.start() - 40) : match.start()])[-1]
+        after = _CLAUSE_BREAK_AFTER.split(text[match.end() : min(len(text), match.end() + 100)], maxsplit=1)[0]
         return bool(_NEGATION_BEFORE.search(before) or _NEGATION_AFTER.search(after))
 
     @staticmethod
@@ -302,7 +389,7 @@ class SpecialCategoryDetector:
         ]
         if len({o for o in others if o != term.lower()}) >= 1:
             return True
-        return bool(category.labels and re.search(category.labels.pattern + r"\s*[:|]", unit_text, re.IGNORECASE))
+        return bool(category.label_fields and category.label_fields.search(unit_text))
 
     @staticmethod
     def _link(units, u, anchors, anchor_starts, subject, text) -> tuple[Anchor, float] | None:
