@@ -67,15 +67,21 @@ def items_stored(db: Path) -> int:
 
 def test_a_killed_scan_resumes_and_ends_as_an_uninterrupted_one(tmp_path):
     root = tmp_path / "share"
-    make_share(root)
+    files = 300
+    make_share(root, files)
     killed = tmp_path / "killed.db"
     process = scan(root, killed, wait=False)
-    deadline = time.monotonic() + 120
-    while items_stored(killed) < 30:
-        assert process.poll() is None, "the scan finished before it could be killed; make the share bigger"
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    # While it runs, a second scan on the same store refuses with a clear message.
+
+    def wait_for_items(n):
+        deadline = time.monotonic() + 120
+        while items_stored(killed) < n:
+            assert process.poll() is None, "the scan finished before it could be killed; make the share bigger"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+
+    wait_for_items(30)
+    # Frozen mid-scan (as a hung scan would be), it still holds the store: a second scan refuses, clearly.
+    process.send_signal(signal.SIGSTOP)
     second = scan(root, killed, wait=False)
     output, _ = second.communicate(timeout=120)
     assert second.returncode == 3
@@ -83,7 +89,7 @@ def test_a_killed_scan_resumes_and_ends_as_an_uninterrupted_one(tmp_path):
     process.send_signal(signal.SIGKILL)
     process.wait()
     done_before = items_stored(killed)
-    assert 30 <= done_before < 200
+    assert 30 <= done_before < files
 
     with sqlite3.connect(killed) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
