@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from scanner.items import TextBatch
 
 _LEFTOVER = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d(?:[\d /-]*\d)?")
@@ -35,8 +37,6 @@ LABEL_WORDS = frozenset(
 
 
 def _keep(word: str, keep_words: frozenset[str]) -> bool:
-    from spacy.lang.en.stop_words import STOP_WORDS
-
     lower = word.lower()
     return lower in STOP_WORDS or lower in LABEL_WORDS or lower in keep_words or word.isupper() and len(word) <= 5
 

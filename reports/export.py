@@ -84,10 +84,13 @@ def write_csv(records, out: IO[str]) -> int:
     return n
 
 
-def private_output(path: Path) -> IO[str]:
-    """Open an export file owner-only (0600): it says where personal data lives."""
+def private_output(path: Path, binary: bool = False) -> IO:
+    """Open an export or report file owner-only (0600): it says where personal data lives. Text (UTF-8, no
+    newline translation, for csv/jsonl/html) unless ``binary`` (xlsx, pdf)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(fd, 0o600)
+    if binary:
+        return os.fdopen(fd, "wb")
     return os.fdopen(fd, "w", encoding="utf-8", newline="")
 
 

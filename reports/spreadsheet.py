@@ -1,18 +1,11 @@
-"""Private outputs for reports: xlsx workbooks (openpyxl) and binary files created owner-only (0600)."""
+"""xlsx workbooks for reports (openpyxl), written owner-only (0600) through ``reports.export.private_output``."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import IO
 
-
-def private_binary_output(path: Path) -> IO[bytes]:
-    """Open a report file owner-only (0600), like ``reports.export.private_output`` for text."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)
-    return os.fdopen(fd, "wb")
+from reports.export import private_output
 
 
 def _cell(value):
@@ -46,6 +39,6 @@ def write_xlsx(path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[d
             sheet.column_dimensions[letter].width = min(60, max(12, len(column) + 2))
         if index == 0:
             first = n
-    with private_binary_output(Path(path)) as handle:
+    with private_output(Path(path), binary=True) as handle:
         book.save(handle)
     return first

@@ -38,7 +38,7 @@ def report(db, out, fmt, config_file, retention_years, school):
     """
     from reports.dpo_formats import WRITERS
     from reports.dpo_report import build_report
-    from reports.spreadsheet import private_binary_output
+    from reports.export import private_output
     from scanner.config import load_config
     from scanner.store import open_store
 
@@ -51,7 +51,7 @@ def report(db, out, fmt, config_file, retention_years, school):
     finally:
         store.close()
     try:
-        with private_binary_output(target) as handle:
+        with private_output(target, binary=True) as handle:
             WRITERS[fmt](data, handle)
     except OSError as exc:
         raise GdprscanError(f"{out}: cannot write the report ({exc.strerror or exc})") from None

@@ -11,13 +11,9 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .people import Person
+from scanner.config import CONTEXTS, ENTITY_TYPES, SPECIAL_CATEGORIES
 
-ENTITY_TYPES = ("PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "UK_POSTCODE", "UK_NHS", "UK_NINO", "UK_UPN", "UK_ULN",
-                "DATE_OF_BIRTH", "UK_BANK_ACCOUNT", "CREDIT_CARD")
-SPECIAL_CATEGORIES = ("health", "racial_ethnic_origin", "religious_beliefs", "sex_life_or_orientation", "biometric",
-                      "genetic", "trade_union_membership", "political_opinions")
-CONTEXTS = ("safeguarding", "send", "looked_after_child", "free_school_meals")
+from .people import Person
 
 
 class Tally:
