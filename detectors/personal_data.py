@@ -26,7 +26,7 @@ from presidio_analyzer.predefined_recognizers import (
     SpacyRecognizer,
 )
 
-from detectors.name_candidates import NameCandidates
+from detectors.name_candidates import TITLE_AND_SURNAME, NameCandidates
 from detectors.redaction import redacted_snippet
 from detectors.roster import RosterRecognizer, load_roster
 from detectors.uk_identifiers import identifier_recognizers
@@ -140,6 +140,18 @@ class GivenNameRecognizer(PatternRecognizer):
             item.compiled_with_flags = 0
 
 
+class TitleRecognizer(PatternRecognizer):
+    """A title and a capitalised surname ("Mrs Hart", "Dr O'Neill"): how letters and notes name adults."""
+
+    def __init__(self):
+        super().__init__(
+            supported_entity="PERSON",
+            name="title",
+            patterns=[Pattern("title and surname", TITLE_AND_SURNAME.pattern, 0.6)],
+            global_regex_flags=0,
+        )
+
+
 class _StdlibRegex:
     """A standard-library pattern with the ``finditer(text, timeout=…)`` signature presidio calls."""
 
@@ -195,6 +207,7 @@ def build_analyzer(config: DetectionConfig) -> AnalyzerEngine:
     if "PERSON" in wanted:
         recognizers.append(SpacyRecognizer(supported_entities=["PERSON"]))
         recognizers.append(GivenNameRecognizer())
+        recognizers.append(TitleRecognizer())
         if config.roster:
             recognizers.append(RosterRecognizer(load_roster(config.roster)))
     if "EMAIL_ADDRESS" in wanted:
@@ -236,10 +249,12 @@ class PersonalDataDetector:
         explained = [
             re.compile(pattern.regex)
             for recognizer in self.analyzer.registry.recognizers
-            if recognizer.name in ("given_name", "roster")
+            if recognizer.name in ("given_name", "roster", "title")
             for pattern in recognizer.patterns
         ]
-        self.names = NameCandidates(engine.nlp["en"], explained) if "PERSON" in self.entities else None
+        self.names = (
+            NameCandidates(engine.nlp["en"], explained, mode=config.ner) if "PERSON" in self.entities else None
+        )
 
     def nlp_artifacts(self, text: str) -> NlpArtifacts:
         """What presidio's recognizers read from spaCy, with NER run only where it can find a name (see

@@ -201,6 +201,10 @@ class DetectionConfig(Strict):
     # Record per file the latest birth YEAR among its dates of birth and the latest leaving / end-of-employment
     # month, for retention rules triggered by them (never the dates themselves). false: record neither.
     content_dates: bool = True
+    # When spaCy's NER (the slow part) looks for names: "fallback" only in text where the given-name list, the
+    # roster and titles found no one (whether a file names people is settled either way, ~7x less NER);
+    # "always" in every line that may hold a name (fuller PERSON counts); "off" never.
+    ner: Literal["fallback", "always", "off"] = "fallback"
 
     @field_validator("entities")
     @classmethod

@@ -108,3 +108,16 @@ def test_given_name_and_surname_found_where_the_model_misses_them(detector):
     people = by_type(detector.detect(TextBatch.of(text)))["PERSON"]
     assert "Noah Price" in people
     assert not any("Ivy" in name for name in people)  # a street, not a person
+
+
+def test_names_nothing_cheaper_knows_still_reach_ner_in_fallback_mode(detector):
+    assert detector.config.ner == "fallback"
+    text = [Segment("Meeting notes: Ekundayo Oyelaran attended with her grandmother.", "p 1")]
+    assert "PERSON" in by_type(detector.detect(TextBatch.of(text)))
+
+
+def test_a_title_and_surname_is_a_person_without_the_model():
+    off = PersonalDataDetector(DetectionConfig(ner="off"))
+    found = by_type(off.detect(TextBatch.of([Segment("Please ask Mrs Okonkwo and Dr. O'Neill before Friday.", "p 1")])))
+    assert found["PERSON"] == {"Mrs Okonkwo", "Dr. O'Neill"}
+    assert "PERSON" not in by_type(off.detect(TextBatch.of([Segment("Meeting with Ekundayo Oyelaran today.", "p 1")])))

@@ -57,3 +57,24 @@ def test_long_lines_are_cut_into_sentences():
     pieces = list(chunks(line))
     assert all(len(text) <= 400 for _, text in pieces)
     assert all(line[offset : offset + len(text)] == text for offset, text in pieces)
+
+
+def test_fallback_runs_ner_only_where_no_cheaper_recognizer_found_anyone():
+    named = "Noah Price, Year 7\nMeeting with Amara Okafor today."
+    unnamed = "Register\nMeeting with Amara Okafor today."
+    nlp = FakeNlp()
+    names = NameCandidates(nlp, [GIVEN_AND_SURNAME], mode="fallback")
+    assert names.entities(named) == []  # Noah Price already shows the text names people
+    assert nlp.seen == []
+    assert [unnamed[e.start_char : e.end_char] for e in names.entities(unnamed)] == ["Amara Okafor"]
+    assert nlp.seen == ["Meeting with Amara Okafor today."]
+
+
+def test_always_and_off():
+    text = "Noah Price, Year 7\nMeeting with Amara Okafor today."
+    always, off = FakeNlp(), FakeNlp()
+    assert len(NameCandidates(always, [GIVEN_AND_SURNAME], mode="always").entities(text)) == 1
+    assert NameCandidates(off, [GIVEN_AND_SURNAME], mode="off").entities(text) == []
+    assert always.seen == ["Meeting with Amara Okafor today."] and off.seen == []
+    with pytest.raises(ValueError, match="fallback"):
+        NameCandidates(off, [], mode="sometimes")
