@@ -21,7 +21,8 @@ def main(config_file: str, detect: bool = True) -> None:
     config = load_config(config_file)
     with StoreLock(config.store.path):
         store = open_store(config.store.path)
-        detectors = build_detectors(config.detection) if detect else []
+        # With scan.workers > 1 the engine's worker processes load the detectors (None: built from the config).
+        detectors = None if detect and config.scan.workers > 1 else build_detectors(config.detection) if detect else []
         loaded = time.monotonic() - started
         summary = Engine(config, store, detectors).run()
         store.close()

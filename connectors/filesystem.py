@@ -8,6 +8,7 @@ OS allows it, so scanning leaves access times alone.
 from __future__ import annotations
 
 import errno
+import functools
 import grp
 import os
 import pwd
@@ -19,8 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
-from connectors import ErrorReporter, SourceUnavailable
-from scanner.items import Exposure, Item, NotScanned
+from connectors import ErrorReporter, RefuseTooBig, SourceUnavailable
+from scanner.items import Exposure, Item
 
 
 def glob_to_regex(pattern: str) -> re.Pattern[str]:
@@ -128,18 +129,13 @@ def displayable(path: str) -> str:
         return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-def _too_big(limit: int, size: int):
-    def opener() -> BinaryIO:
-        raise NotScanned(f"larger than max_file_size ({size:,} bytes > {limit:,})")
-
-    return opener
-
-
 def _timestamp(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, tz=timezone.utc)
 
 
 class FilesystemConnector:
+    process_safe = True  # items open by path (see Connector)
+
     def __init__(self, config):
         self.config = config
         self.name = config.name
@@ -195,7 +191,7 @@ class FilesystemConnector:
             modified=_timestamp(st.st_mtime),
             created=None,  # Linux stat has no birth time; retention falls back to modified
             version=f"{st.st_mtime_ns}:{st.st_size}",
-            opener=_too_big(limit, st.st_size) if st.st_size > limit else (lambda p=path: open_readonly(p)),
+            opener=RefuseTooBig(limit, st.st_size) if st.st_size > limit else functools.partial(open_readonly, path),
             owner=_user(st.st_uid),
             exposure=exposure_of(st),
         )

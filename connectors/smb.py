@@ -11,12 +11,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from datetime import datetime
-from typing import BinaryIO
 
-from connectors import ErrorReporter, SourceUnavailable
+from connectors import ErrorReporter, RefuseTooBig, SourceUnavailable
 from connectors.filesystem import PathFilter
 from connectors.smb_session import SmbSession
-from scanner.items import Exposure, Item, NotScanned
+from scanner.items import Exposure, Item
 
 log = logging.getLogger("gdprscan.connectors.smb")
 
@@ -118,13 +117,6 @@ def unc_path(server: str, share: str, folder: str = "") -> str:
     return "\\".join([f"\\\\{server}", share, *parts])
 
 
-def _too_big(limit: int, size: int):
-    def opener() -> BinaryIO:
-        raise NotScanned(f"larger than max_file_size ({size:,} bytes > {limit:,})")
-
-    return opener
-
-
 def _version(modified: datetime, size: int) -> str:
     # Microseconds since the epoch: the last-write time as far as the protocol library keeps it.
     return f"{int(modified.timestamp() * 1_000_000)}:{size}"
@@ -132,6 +124,7 @@ def _version(modified: datetime, size: int) -> str:
 
 class SmbConnector:
     separator = "\\"
+    process_safe = False  # items open through this connector's SMB session: scanned in the scanning process
 
     def __init__(self, config):
         self.config = config
@@ -192,7 +185,7 @@ class SmbConnector:
             modified=info.last_write_time,
             created=info.creation_time,
             version=_version(info.last_write_time, size),
-            opener=_too_big(limit, size) if size > limit else (lambda p=path: session.open_readonly(p)),
+            opener=RefuseTooBig(limit, size) if size > limit else (lambda p=path: session.open_readonly(p)),
             owner=owner,
             exposure=exposure,
         )

@@ -110,8 +110,10 @@ def scan(paths, config_file, db, progress):
     show = sys.stderr.isatty() if progress is None else progress
     with StoreLock(config.store.path):
         store = open_store(config.store.path)
-        with err_console.status("Loading detectors…", spinner="dots") if show else nullcontext():
-            detectors = build_detectors(config.detection)
+        detectors = None  # with scan.workers > 1, each worker process loads its own
+        if config.scan.workers == 1:
+            with err_console.status("Loading detectors…", spinner="dots") if show else nullcontext():
+                detectors = build_detectors(config.detection)
         with Progress(
             SpinnerColumn(),
             TextColumn("[bold]{task.completed:,}[/] items"),

@@ -218,6 +218,9 @@ class ScanConfig(Strict):
     # Seconds one item (a file, a member) may take to read and check; a slower one is recorded and skipped.
     # 0 turns the limit off.
     item_timeout: float = Field(300, ge=0)
+    # Processes that read and check changed files in parallel (each loads its own spaCy model, ~200 MB).
+    # 1: everything in the scanning process. Up to the number of CPU cores is useful.
+    workers: int = Field(1, ge=1, le=64)
 
 
 def _cron(expression: str | None) -> str | None:

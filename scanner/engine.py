@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -199,141 +202,79 @@ def _reason(exc: BaseException) -> str:
     return f"unexpected {type(exc).__name__}: {str(exc)[:200]}"
 
 
-class Engine:
-    """Runs one scan over a list of sources into a store."""
+@dataclass
+class TreeResult:
+    """What reading and checking one top-level item gives, members included; the engine writes it to the store."""
 
-    def __init__(
-        self,
-        config: Config,
-        store: Store,
-        detectors: Sequence[Detector],
-        *,
-        extract: Callable[..., Document] | None = None,
-        on_item: Callable[[Item, str], None] | None = None,
-    ):
+    rows: list[dict]  # the item's row, then its members' (archive members, attachments)
+    findings: list[dict]
+    index: list | None  # person-index entries per item: [(item_id, entries)]; None without an indexer
+    errors: list[tuple[str, str, str | None]]  # (location, reason, item id)
+
+
+def item_row(item: Item, root_id: str, scan_id: int) -> dict:
+    """The store row of an item as first read: status ``scanned`` until something says otherwise."""
+    return {
+        "id": item.id,
+        "root_id": root_id,
+        "parent_id": None if item.parent_location is None else item_id(item.source, item.parent_location),
+        "source": item.source,
+        "location": item.location,
+        "name": item.name,
+        "file_type": item.extension or None,
+        "size": item.size,
+        "created": item.created.isoformat() if item.created else None,
+        "modified": item.modified.isoformat() if item.modified else None,
+        "owner": item.owner,
+        "version": item.version,
+        "exposure": json.dumps(item.exposure.as_dict()),
+        "exposed": int(item.exposure.exposed),
+        "encrypted": 0,
+        "status": "scanned",
+        "reason": None,
+        "depth": item.depth,
+        "text_chars": 0,
+        "first_seen_scan": scan_id,
+        "last_seen_scan": scan_id,
+        "scanned_in_scan": scan_id,
+        "gone": 0,
+        "gone_in_scan": None,
+        "birth_year": None,
+        "leaving_date": None,
+    }
+
+
+def failed_tree(item: Item, scan_id: int, reason: str) -> TreeResult:
+    """The result for an item that could not be read at all (its worker process died)."""
+    row = item_row(item, item.id, scan_id)
+    row.update(status="error", reason=reason)
+    return TreeResult([row], [], None, [(item.location, reason, item.id)])
+
+
+class ItemScanner:
+    """Reads one item and its members and runs the detectors: extraction → detectors → rows and findings.
+
+    It touches no store, so it runs the same in the scanning process and in a worker process (``WorkerPool``).
+    """
+
+    def __init__(self, config: Config, detectors: Sequence[Detector], extract: Callable[..., Document] | None = None):
         if extract is None:
             from scanner.extractors import extract
         self.config = config
-        self.store = store
         self.detectors = list(detectors)
         self.extract = extract
         self.limits = extraction_limits(config.extraction)
-        self.on_item = on_item or (lambda item, outcome: None)
-        self._pending: list[tuple[str, list[dict], list[dict]]] = []
-        self._pending_seen: list[str] = []
-        self._pending_errors: list[tuple[str, str, str | None]] = []
-        self._pending_exposure: list[tuple[str, str, bool]] = []
         # The person index (detectors/person_index.py): its entries are taken per item, stored with the findings.
         self.indexers = [d for d in self.detectors if hasattr(d, "take_index")]
-        self._pending_index: dict[str, list | None] = {}
-        if config.store.index_key_file:
-            store.index_key_file = config.store.index_key_file
 
-    # --- the run --------------------------------------------------------------------------------------------
+    def scan(self, item: Item, scan_id: int) -> TreeResult:
+        result = TreeResult([], [], [] if self.indexers else None, [])
+        self._scan_tree(item, item.id, scan_id, result)
+        return result
 
-    def run(self, sources: Sequence | None = None, kind: str = "scan") -> ScanSummary:
-        sources = list(self.config.sources if sources is None else sources)
-
-        def scan_all(summary: ScanSummary) -> None:
-            for source in sources:
-                self._scan_source(source, summary)
-
-        return self._run([s.name for s in sources], kind, scan_all)
-
-    def run_paths(
-        self, source, paths: Iterable[str], moves: Iterable[tuple[str, str]] = (), kind: str = "watch"
-    ) -> ScanSummary:
-        """Bring what ``source`` holds at ``paths`` up to date (the agent's rescans of changed files/folders).
-
-        ``moves`` (old, new) are applied first: the items are re-keyed with their history, then rescanned at
-        their new place like any other path (an unchanged file is not read again). A path that no longer
-        exists marks what the store had there gone.
-        """
-        paths, moves = list(paths), list(moves)
-        return self._run([source.name], kind, lambda summary: self._scan_paths(source, paths, moves, summary))
-
-    def _run(self, names: list[str], kind: str, work: Callable[[ScanSummary], object]) -> ScanSummary:
-        started = time.monotonic()
-        summary = ScanSummary(scan_id=self.store.start_scan(names, kind))
-        self.summary = summary
-        try:
-            work(summary)
-            summary.status = "completed"
-        except KeyboardInterrupt:
-            summary.status = "interrupted"
-            raise
-        except BaseException:
-            summary.status = "failed"
-            raise
-        finally:
-            self._flush()
-            summary.seconds = time.monotonic() - started
-            summary.findings = self.store.findings_totals()
-            self.store.finish_scan(summary.scan_id, summary.status, summary.counts())
-        return summary
-
-    def _scan_source(self, source, summary: ScanSummary) -> None:
-        connector = connector_for(source)
-        try:
-            for item in connector.items(lambda loc, reason: self._error(loc, reason)):
-                summary.items_seen += 1
-                self._scan_top_level(item, summary)
-                if len(self._pending) + len(self._pending_seen) >= self.config.scan.batch_size:
-                    self._flush()
-        except SourceUnavailable as exc:
-            # Without a full listing we cannot tell vanished items from unreachable ones: mark nothing gone.
-            self._error(source.name, f"source not scanned: {exc}")
-            self._flush()
-            return
-        self._flush()
-        with self.store.transaction():
-            summary.gone += self.store.mark_gone(source.name, summary.scan_id)
-
-    def _scan_paths(self, source, paths: list[str], moves: list[tuple[str, str]], summary: ScanSummary) -> None:
-        connector = connector_for(source)
-        sep = getattr(connector, "separator", "/")
-        if moves:
-            with self.store.transaction():
-                for old, new in moves:
-                    self.store.move_tree(source.name, old, new, sep)
-        for path in dict.fromkeys(paths + [new for _, new in moves] + [old for old, _ in moves]):
-            try:
-                for item in connector.items_under(path, lambda loc, reason: self._error(loc, reason)):
-                    summary.items_seen += 1
-                    self._scan_top_level(item, summary)
-                    if len(self._pending) + len(self._pending_seen) >= self.config.scan.batch_size:
-                        self._flush()
-            except SourceUnavailable as exc:
-                self._error(path, f"not rescanned: {exc}")
-                continue
-            self._flush()
-            with self.store.transaction():
-                summary.gone += self.store.mark_gone(source.name, summary.scan_id, under=path, sep=sep)
-
-    def _scan_top_level(self, item: Item, summary: ScanSummary) -> None:
-        stored = self.store.stored_version(item.id)
-        if stored is not None and stored.version == item.version:
-            self._pending_seen.append(item.id)
-            exposure = json.dumps(item.exposure.as_dict())
-            if stored.exposure != exposure:
-                self._pending_exposure.append((item.id, exposure, item.exposure.exposed))
-            summary.items_unchanged += 1
-            self.on_item(item, "unchanged")
-            return
-        rows: list[dict] = []
-        findings: list[dict] = []
-        self._pending_index[item.id] = [] if self.indexers else None
-        self._scan_tree(item, item.id, rows, findings, summary)
-        summary.bytes_scanned += item.size or 0
-        self._pending.append((item.id, rows, findings))
-        self.on_item(item, rows[0]["status"])
-
-    # --- one item and its members -------------------------------------------------------------------------
-
-    def _scan_tree(self, item: Item, root_id: str, rows: list[dict], findings: list[dict], summary) -> None:
-        row = self._row(item, root_id)
-        rows.append(row)
-        summary.items_scanned += 1
+    def _scan_tree(self, item: Item, root_id: str, scan_id: int, result: TreeResult) -> None:
+        row = item_row(item, root_id, scan_id)
+        result.rows.append(row)
         tally = FindingTally(self.config.store.keep_raw_values)
         children: Iterable[Item] = ()
         try:
@@ -357,58 +298,306 @@ class Engine:
                 row.update(tally.date_columns())
         except Encrypted:
             row.update(status="encrypted", encrypted=1, reason="password-protected: content not inspected")
-            summary.encrypted += 1
         except NotScanned as exc:
             row.update(status="not_scanned", reason=f"not scanned: {_reason(exc)}")
         except Exception as exc:  # noqa: BLE001 - a per-item failure is data, never the end of the scan
             reason = _reason(exc)
             row.update(status="error", reason=reason)
-            self._error(item.location, reason, item.id)
+            result.errors.append((item.location, reason, item.id))
             log.debug("extraction failed for %s", item.location, exc_info=True)
-        findings.extend(tally.rows(item.id, root_id))
+        result.findings.extend(tally.rows(item.id, root_id))
         for indexer in self.indexers:
             entries = indexer.take_index()
-            if row["status"] in ("scanned", "error") and self._pending_index.get(root_id) is not None:
-                self._pending_index[root_id].append((item.id, entries))
+            if row["status"] in ("scanned", "error"):
+                result.index.append((item.id, entries))
         try:
             for child in children:
-                self._scan_tree(child, root_id, rows, findings, summary)
+                self._scan_tree(child, root_id, scan_id, result)
         except Exception as exc:  # noqa: BLE001 - a broken archive listing fails its parent, not the scan
             reason = f"members not all read: {_reason(exc)}"
             if row["status"] == "scanned":
                 row.update(status="error", reason=reason)
-            self._error(item.location, reason, item.id)
+            result.errors.append((item.location, reason, item.id))
 
-    def _row(self, item: Item, root_id: str) -> dict:
-        scan_id = self.summary.scan_id
-        return {
-            "id": item.id,
-            "root_id": root_id,
-            "parent_id": None if item.parent_location is None else item_id(item.source, item.parent_location),
-            "source": item.source,
-            "location": item.location,
-            "name": item.name,
-            "file_type": item.extension or None,
-            "size": item.size,
-            "created": item.created.isoformat() if item.created else None,
-            "modified": item.modified.isoformat() if item.modified else None,
-            "owner": item.owner,
-            "version": item.version,
-            "exposure": json.dumps(item.exposure.as_dict()),
-            "exposed": int(item.exposure.exposed),
-            "encrypted": 0,
-            "status": "scanned",
-            "reason": None,
-            "depth": item.depth,
-            "text_chars": 0,
-            "first_seen_scan": scan_id,
-            "last_seen_scan": scan_id,
-            "scanned_in_scan": scan_id,
-            "gone": 0,
-            "gone_in_scan": None,
-            "birth_year": None,
-            "leaving_date": None,
-        }
+
+# --- worker processes (scan.workers) ------------------------------------------------------------------------
+
+_worker: ItemScanner | None = None
+_worker_start_error: BaseException | None = None
+
+
+class WorkerStartError(Exception):
+    """A worker process could not build its detectors; ``args[0]`` is why (a ``ConfigError`` for a missing model)."""
+
+
+def _start_worker(config: Config) -> None:
+    """A worker process's start: its own detectors (and spaCy model). Ctrl-C is the scanning process's to handle.
+
+    A failure is kept and raised with the first item, so the scan stops with the reason (an exception here
+    would only say that the pool broke)."""
+    global _worker, _worker_start_error
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        from detectors import build_detectors
+
+        _worker = ItemScanner(config, build_detectors(config.detection))
+    except Exception as exc:  # noqa: BLE001 - reported to the scanning process with the first item
+        _worker_start_error = exc
+
+
+def _scan_in_worker(item: Item, scan_id: int) -> TreeResult:
+    if _worker is None:
+        raise WorkerStartError(_worker_start_error)
+    return _worker.scan(item, scan_id)
+
+
+WORKER_DIED = "the process reading it stopped (it crashed or was killed): not checked"
+
+
+class WorkerPool:
+    """``scan.workers`` processes reading and checking items; the scanning process lists, skips unchanged items
+    and writes the store. A few items per worker are in flight at once, so memory stays bounded.
+
+    A worker that dies (a crash inside a C library, the out-of-memory killer) breaks the whole pool: the items
+    in flight are then retried one at a time in a new pool, so only the item that kills its worker again is
+    recorded as an error and the others are checked as usual.
+    """
+
+    def __init__(self, config: Config, workers: int):
+        self.config = config
+        self.workers = workers
+        self.limit = 2 * workers
+        self.in_flight: dict[Future, Item] = {}
+        self.executor = self._new_executor()
+
+    def _new_executor(self) -> ProcessPoolExecutor:
+        # spawn, not fork: the scanning process may hold threads (the agent's watcher) and an open store.
+        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_start_worker, initargs=(self.config,))
+
+    def submit(self, item: Item, scan_id: int) -> Iterator[tuple[Item, TreeResult]]:
+        """Queue ``item``; yields finished results while too many are in flight."""
+        self.in_flight[self.executor.submit(_scan_in_worker, item, scan_id)] = item
+        yield from self.drain(scan_id, self.limit - 1)
+
+    def drain(self, scan_id: int, until: int = 0) -> Iterator[tuple[Item, TreeResult]]:
+        """Yield finished results until at most ``until`` items are in flight."""
+        while len(self.in_flight) > until:
+            done, _ = wait(self.in_flight, return_when=FIRST_COMPLETED)
+            if any(isinstance(f.exception(), BrokenProcessPool) for f in done):
+                yield from self._recover(scan_id)
+                continue
+            for future in done:
+                item = self.in_flight.pop(future)
+                exc = future.exception()
+                if isinstance(exc, WorkerStartError):
+                    raise exc.args[0] from None
+                yield item, (future.result() if exc is None else failed_tree(item, scan_id, _reason(exc)))
+
+    def _recover(self, scan_id: int) -> Iterator[tuple[Item, TreeResult]]:
+        suspects = []
+        for future, item in self.in_flight.items():
+            if future.done() and future.exception() is None:
+                yield item, future.result()
+            else:
+                suspects.append(item)
+        self.in_flight = {}
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        log.warning("a worker process stopped; retrying its %d item(s) one at a time", len(suspects))
+        self.executor = self._new_executor()
+        for item in suspects:
+            try:
+                result = self.executor.submit(_scan_in_worker, item, scan_id).result()
+            except BrokenProcessPool:
+                result = failed_tree(item, scan_id, WORKER_DIED)
+                self.executor = self._new_executor()
+            except WorkerStartError as exc:
+                raise exc.args[0] from None
+            except Exception as exc:  # noqa: BLE001 - as in drain: the item's failure, not the scan's
+                result = failed_tree(item, scan_id, _reason(exc))
+            yield item, result
+
+    def close(self, finished: bool) -> None:
+        """Stop the workers; unless ``finished``, without waiting for the items they are reading."""
+        processes = list((getattr(self.executor, "_processes", None) or {}).values())
+        self.executor.shutdown(wait=finished, cancel_futures=True)
+        if not finished:
+            for process in processes:
+                process.terminate()
+
+
+class Engine:
+    """Runs one scan over a list of sources into a store.
+
+    ``detectors``: the detectors to run in this process; None builds them from ``config.detection`` when first
+    needed. Given none and with ``scan.workers`` above 1, a full scan of a source whose items open in another
+    process (``Connector.process_safe``) is read and checked in worker processes, each building its own
+    detectors from the configuration.
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        detectors: Sequence[Detector] | None = None,
+        *,
+        extract: Callable[..., Document] | None = None,
+        on_item: Callable[[Item, str], None] | None = None,
+    ):
+        self.config = config
+        self.store = store
+        self._detectors = None if detectors is None else list(detectors)
+        self._extract = extract
+        self._scanner: ItemScanner | None = None
+        self._pool: WorkerPool | None = None
+        self._use_pool = False
+        self.on_item = on_item or (lambda item, outcome: None)
+        self._pending: list[tuple[str, list[dict], list[dict]]] = []
+        self._pending_seen: list[str] = []
+        self._pending_errors: list[tuple[str, str, str | None]] = []
+        self._pending_exposure: list[tuple[str, str, bool]] = []
+        self._pending_index: dict[str, list | None] = {}
+        if config.store.index_key_file:
+            store.index_key_file = config.store.index_key_file
+
+    @property
+    def detectors(self) -> list[Detector]:
+        if self._detectors is None:
+            from detectors import build_detectors
+
+            self._detectors = build_detectors(self.config.detection)
+        return self._detectors
+
+    @property
+    def scanner(self) -> ItemScanner:
+        if self._scanner is None:
+            self._scanner = ItemScanner(self.config, self.detectors, self._extract)
+        return self._scanner
+
+    # --- the run --------------------------------------------------------------------------------------------
+
+    def run(self, sources: Sequence | None = None, kind: str = "scan") -> ScanSummary:
+        sources = list(self.config.sources if sources is None else sources)
+
+        def scan_all(summary: ScanSummary) -> None:
+            for source in sources:
+                self._scan_source(source, summary)
+
+        # Worker processes build their own detectors from the configuration: only when this engine was given none.
+        self._use_pool = self.config.scan.workers > 1 and self._detectors is None and self._extract is None
+        return self._run([s.name for s in sources], kind, scan_all)
+
+    def run_paths(
+        self, source, paths: Iterable[str], moves: Iterable[tuple[str, str]] = (), kind: str = "watch"
+    ) -> ScanSummary:
+        """Bring what ``source`` holds at ``paths`` up to date (the agent's rescans of changed files/folders).
+
+        ``moves`` (old, new) are applied first: the items are re-keyed with their history, then rescanned at
+        their new place like any other path (an unchanged file is not read again). A path that no longer
+        exists marks what the store had there gone. A few files at a time: always in this process.
+        """
+        paths, moves = list(paths), list(moves)
+        self._use_pool = False
+        return self._run([source.name], kind, lambda summary: self._scan_paths(source, paths, moves, summary))
+
+    def _run(self, names: list[str], kind: str, work: Callable[[ScanSummary], object]) -> ScanSummary:
+        started = time.monotonic()
+        summary = ScanSummary(scan_id=self.store.start_scan(names, kind))
+        self.summary = summary
+        try:
+            work(summary)
+            summary.status = "completed"
+        except KeyboardInterrupt:
+            summary.status = "interrupted"
+            raise
+        except BaseException:
+            summary.status = "failed"
+            raise
+        finally:
+            if self._pool is not None:
+                self._pool.close(finished=summary.status == "completed")
+                self._pool = None
+            self._flush()
+            summary.seconds = time.monotonic() - started
+            summary.findings = self.store.findings_totals()
+            self.store.finish_scan(summary.scan_id, summary.status, summary.counts())
+        return summary
+
+    def _scan_source(self, source, summary: ScanSummary) -> None:
+        connector = connector_for(source)
+        pool = None
+        if self._use_pool and getattr(connector, "process_safe", False):
+            pool = self._pool = self._pool or WorkerPool(self.config, self.config.scan.workers)
+        try:
+            for item in connector.items(lambda loc, reason: self._error(loc, reason)):
+                summary.items_seen += 1
+                self._scan_top_level(item, summary, pool)
+                if len(self._pending) + len(self._pending_seen) >= self.config.scan.batch_size:
+                    self._flush()
+        except SourceUnavailable as exc:
+            # Without a full listing we cannot tell vanished items from unreachable ones: mark nothing gone.
+            self._error(source.name, f"source not scanned: {exc}")
+            self._finish_pool(pool, summary)
+            self._flush()
+            return
+        self._finish_pool(pool, summary)
+        self._flush()
+        with self.store.transaction():
+            summary.gone += self.store.mark_gone(source.name, summary.scan_id)
+
+    def _finish_pool(self, pool: WorkerPool | None, summary: ScanSummary) -> None:
+        """Take every result still in the workers (before anything is marked gone)."""
+        if pool is not None:
+            for item, result in pool.drain(summary.scan_id):
+                self._accept(item, result, summary)
+
+    def _scan_paths(self, source, paths: list[str], moves: list[tuple[str, str]], summary: ScanSummary) -> None:
+        connector = connector_for(source)
+        sep = getattr(connector, "separator", "/")
+        if moves:
+            with self.store.transaction():
+                for old, new in moves:
+                    self.store.move_tree(source.name, old, new, sep)
+        for path in dict.fromkeys(paths + [new for _, new in moves] + [old for old, _ in moves]):
+            try:
+                for item in connector.items_under(path, lambda loc, reason: self._error(loc, reason)):
+                    summary.items_seen += 1
+                    self._scan_top_level(item, summary)
+                    if len(self._pending) + len(self._pending_seen) >= self.config.scan.batch_size:
+                        self._flush()
+            except SourceUnavailable as exc:
+                self._error(path, f"not rescanned: {exc}")
+                continue
+            self._flush()
+            with self.store.transaction():
+                summary.gone += self.store.mark_gone(source.name, summary.scan_id, under=path, sep=sep)
+
+    def _scan_top_level(self, item: Item, summary: ScanSummary, pool: WorkerPool | None = None) -> None:
+        stored = self.store.stored_version(item.id)
+        if stored is not None and stored.version == item.version:
+            self._pending_seen.append(item.id)
+            exposure = json.dumps(item.exposure.as_dict())
+            if stored.exposure != exposure:
+                self._pending_exposure.append((item.id, exposure, item.exposure.exposed))
+            summary.items_unchanged += 1
+            self.on_item(item, "unchanged")
+            return
+        if pool is None:
+            self._accept(item, self.scanner.scan(item, summary.scan_id), summary)
+            return
+        for done, result in pool.submit(item, summary.scan_id):
+            self._accept(done, result, summary)
+
+    def _accept(self, item: Item, result: TreeResult, summary: ScanSummary) -> None:
+        """Count one item's result and queue it for the next store transaction."""
+        summary.items_scanned += len(result.rows)
+        summary.encrypted += sum(row["status"] == "encrypted" for row in result.rows)
+        summary.bytes_scanned += item.size or 0
+        for location, reason, failed_id in result.errors:
+            self._error(location, reason, failed_id)
+        self._pending.append((item.id, result.rows, result.findings))
+        self._pending_index[item.id] = result.index
+        self.on_item(item, result.rows[0]["status"])
 
     # --- store writes, in batches ---------------------------------------------------------------------------
 

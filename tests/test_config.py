@@ -45,6 +45,7 @@ def test_example_config_is_valid_and_documents_every_setting():
             "sources: Value error, source names must be unique; repeated: a",
         ),
         ({"scan": {"batch_size": 0}}, "scan.batch_size: Input should be greater than or equal to 1 (got 0)"),
+        ({"scan": {"workers": 0}}, "scan.workers: Input should be greater than or equal to 1 (got 0)"),
         ({"detection": {"ner": "sometimes"}}, "detection.ner: Input should be 'fallback', 'always' or 'off'"),
     ],
 )
