@@ -77,10 +77,9 @@ class ScanRun:
         return self.bytes_scanned / MB / self.seconds if self.seconds else 0.0
 
 
-def write_config(path: Path, db: Path, root: Path, workers: int | None) -> Path:
-    config = {"store": {"path": str(db)}, "sources": [{"type": "filesystem", "name": "bench", "paths": [str(root)]}]}
-    if workers is not None:
-        config["scan"] = {"workers": workers}
+def write_config(path: Path, db: Path, root: Path, workers: int) -> Path:
+    config = {"store": {"path": str(db)}, "sources": [{"type": "filesystem", "name": "bench", "paths": [str(root)]}],
+              "scan": {"workers": workers}}
     path.write_text(yaml.safe_dump(config))
     return path
 
@@ -269,6 +268,11 @@ def report(info, scans: list[ScanRun], split: Split, ours_sample_s: float, presi
     for s in scans + tiny:
         lines.append(f"  {s.label:<16}{s.items_seen:>8,}{s.items_scanned:>8,}{s.seconds:>9.1f}{s.wall:>9.1f}"
                      f"{s.items_per_s:>10,.0f}{s.source_mb_per_s:>10.2f}{s.peak_rss_mb:>8.0f} MB")
+    cold, one = scans[0], next((s for s in scans if s.label == "cold, 1 worker"), None)
+    lines.append(f"  end to end: {cold.source_mb_per_s:.2f} MB/s of source ({cold.label}; target >= 2)")
+    if one is not None:
+        lines.append(f"  {cold.label.split(', ')[1]} vs 1: {one.seconds / cold.seconds:.2f}x scan time, "
+                     f"{one.wall / cold.wall:.2f}x wall time incl. start-up (target >= 1.7x)")
     text_mb = split.text_bytes / MB
     lines += [
         "",
@@ -309,7 +313,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size-mb", type=float, default=50, help="source MB of the school share (default 50)")
     parser.add_argument("--files", type=int, default=0, help="also time an unchanged rescan of N tiny files")
     parser.add_argument("--work", type=Path, default=Path("bench-work"), help="corpus and stores (default ./bench-work)")
-    parser.add_argument("--workers", type=int, default=None, help="scan.workers for the gdprscan scans")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="scan.workers for the gdprscan scans (default 2); other than 1, a cold scan with 1 "
+                             "worker is also run as the baseline of the speed-up")
     parser.add_argument("--presidio-sample-mb", type=float, default=1.0,
                         help="MB of extracted text Presidio analyses (it runs about 0.03 MB/s; default 1)")
     parser.add_argument("--no-presidio", action="store_true", help="skip Presidio and the accuracy comparison")
@@ -327,9 +333,15 @@ def main(argv: list[str] | None = None) -> int:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     config = write_config(work / "bench.yaml", db, info.root, args.workers)
-    scans = [run_scan("cold", config), run_scan("unchanged", config)]
+    scans = [run_scan(f"cold, {args.workers} wkr", config), run_scan("unchanged", config)]
     changed = bench_corpus.touch_fraction(info.root, 0.01)
     scans.append(run_scan(f"{changed} changed", config))
+    if args.workers != 1:
+        # The baseline for the workers' speed-up: the same cold scan in one process, on a store of its own.
+        one_db = work / "bench-1worker.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{one_db}{suffix}").unlink(missing_ok=True)
+        scans.append(run_scan("cold, 1 worker", write_config(work / "bench-1.yaml", one_db, info.root, 1)))
     print("scans done", file=sys.stderr)
 
     tiny: list[ScanRun] = []
