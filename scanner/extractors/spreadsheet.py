@@ -1,4 +1,5 @@
-"""Spreadsheets: xlsx/xlsm streamed with openpyxl (read-only, cached values), legacy xls with xlrd.
+"""Spreadsheets: xlsx/xlsm streamed from their XML parts (``xlsx_parts``, falling back to openpyxl's read-only mode
+with cached values for workbooks that path leaves alone), legacy xls with xlrd.
 
 One segment per non-empty row; the locator is the first non-empty cell (``Sheet1!A4``) and the record is the row
 (``Sheet1 row 4``), so a detector can tie a name to the date of birth beside it.
@@ -13,6 +14,7 @@ from typing import BinaryIO
 import openpyxl
 from openpyxl.utils import get_column_letter
 
+from scanner.extractors import xlsx_parts
 from scanner.extractors.office_packages import check_package
 from scanner.extractors.registry import register
 from scanner.extractors.streams import read_whole
@@ -23,6 +25,10 @@ from scanner.items import Document, ExtractionLimits, Item, Segment
 @register("xlsx", "xlsm", needs_seek=True)
 def extract_xlsx(item: Item, stream: BinaryIO, limits: ExtractionLimits) -> Document:
     check_package(stream, "xlsx", limits)
+    parts = xlsx_parts.open_workbook(stream)
+    if parts is not None:
+        return Document("xlsx", segments=_xlsx_part_rows(parts))
+    stream.seek(0)
     workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True, keep_links=False)
     return Document("xlsx", segments=_xlsx_rows(workbook))
 
@@ -40,6 +46,18 @@ def _xlsx_rows(workbook) -> Iterator[Segment]:
                     yield segment
     finally:
         workbook.close()
+
+
+def _xlsx_part_rows(parts: xlsx_parts.XlsxParts) -> Iterator[Segment]:
+    try:
+        for sheet in parts.sheets:
+            table = TableRows()
+            for cells in xlsx_parts.sheet_rows(parts, sheet):
+                segment = row_segment(table, sheet.title, cells)
+                if segment:
+                    yield segment
+    finally:
+        parts.close()
 
 
 def row_segment(table: TableRows, sheet: str, cells: Iterable[tuple[int, int, object]]) -> Segment | None:

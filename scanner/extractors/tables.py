@@ -11,7 +11,8 @@ docx and pptx tables).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, NamedTuple
 
 from scanner.items import Segment
 
@@ -52,3 +53,34 @@ class TableRows:
             f"{self.headings[column]}: {text}" if column in self.headings else text for column, text in cells
         )
         return Segment(CELL_SEPARATOR.join(labelled), locator, record=record)
+
+
+class TableReader(NamedTuple):
+    """How to read one representation of a word-processor table (python-docx objects, raw XML elements)."""
+
+    rows: Callable[[Any], Iterable]  # table → its rows
+    cells: Callable[[Any], Iterable[tuple[Any, Any]]]  # row → (key, cell) per grid column; a merged cell repeats its key
+    text: Callable[[Any], str]  # cell → its text
+    tables: Callable[[Any], Iterable]  # cell → tables nested in it
+
+
+def nested_table_rows(table, where: str, read: TableReader) -> Iterator[Segment]:
+    """One segment per row (``{where} row 3``), cells labelled by heading; a merged cell counted once; the
+    tables nested in a row follow it (``{where} row 3 table 1 row 1``)."""
+    rows = TableRows()
+    for number, row in enumerate(read.rows(table), 1):
+        seen: set = set()
+        cells: list[tuple[int, str]] = []
+        nested: list = []
+        for column, (key, cell) in enumerate(read.cells(row)):
+            if key in seen:
+                continue
+            seen.add(key)
+            cells.append((column, read.text(cell)))
+            nested.extend(read.tables(cell))
+        locator = f"{where} row {number}"
+        segment = rows.segment(cells, locator)
+        if segment:
+            yield segment
+        for index, inner in enumerate(nested, 1):
+            yield from nested_table_rows(inner, f"{locator} table {index}", read)

@@ -1,4 +1,7 @@
-"""Word documents (docx, docm) with python-docx: body paragraphs and tables in order, then headers and footers.
+"""Word documents (docx, docm): body paragraphs and tables in order, then headers and footers.
+
+Read straight from the XML (``word_parts``) when that path handles the document; otherwise with python-docx,
+which this module's walk below describes and ``word_parts`` reproduces.
 
 Locators: ``paragraph 12`` (counting body paragraphs), ``table 2 row 3`` (each row a record), ``section 1 header``.
 """
@@ -12,16 +15,20 @@ import docx
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from scanner.extractors import word_parts
 from scanner.extractors.office_packages import check_package
 from scanner.extractors.registry import register
-from scanner.extractors.tables import TableRows
+from scanner.extractors.tables import TableReader, nested_table_rows
 from scanner.items import Document, ExtractionLimits, Item, Segment
-
 
 
 @register("docx", "docm", "dotx", needs_seek=True)
 def extract_docx(item: Item, stream: BinaryIO, limits: ExtractionLimits) -> Document:
     check_package(stream, "docx", limits)
+    segments = word_parts.read_document(stream)
+    if segments is not None:
+        return Document("docx", segments=segments)
+    stream.seek(0)
     document = docx.Document(stream)
     return Document("docx", segments=list(_segments(document)))
 
@@ -50,22 +57,14 @@ def _segments(document) -> Iterator[Segment]:
                     yield from table_rows(block, f"{where} table")
 
 
+# python-docx's view of a table: ``row.cells`` repeats a merged cell's ``_tc`` element, the key of the cell.
+_DOCX_TABLES = TableReader(
+    rows=lambda table: table.rows,
+    cells=lambda row: ((id(cell._tc), cell) for cell in row.cells),
+    text=lambda cell: " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip()),
+    tables=lambda cell: cell.tables,
+)
+
+
 def table_rows(table: Table, where: str) -> Iterator[Segment]:
-    """One segment per row, cells labelled by heading; a merged cell counted once; nested tables follow their row."""
-    rows = TableRows()
-    for number, row in enumerate(table.rows, 1):
-        seen: set[int] = set()
-        cells: list[tuple[int, str]] = []
-        nested: list[Table] = []
-        for column, cell in enumerate(row.cells):
-            if id(cell._tc) in seen:
-                continue
-            seen.add(id(cell._tc))
-            cells.append((column, " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())))
-            nested.extend(cell.tables)
-        locator = f"{where} row {number}"
-        segment = rows.segment(cells, locator)
-        if segment:
-            yield segment
-        for index, inner in enumerate(nested, 1):
-            yield from table_rows(inner, f"{locator} table {index}")
+    return nested_table_rows(table, where, _DOCX_TABLES)
