@@ -121,3 +121,10 @@ def test_a_title_and_surname_is_a_person_without_the_model():
     found = by_type(off.detect(TextBatch.of([Segment("Please ask Mrs Okonkwo and Dr. O'Neill before Friday.", "p 1")])))
     assert found["PERSON"] == {"Mrs Okonkwo", "Dr. O'Neill"}
     assert "PERSON" not in by_type(off.detect(TextBatch.of([Segment("Meeting with Ekundayo Oyelaran today.", "p 1")])))
+
+
+def test_phone_numbers_as_schools_write_them(detector):
+    text = ("Mum: +48 601 234 567; Dad (020) 7946 0018 or +44 (0)7912 345678; Childline 0800 1111. "
+            "NHS 943 476 5919, UPN B801200005001, DBS certificate 001234567890, born 14/03/2011.")
+    phones = by_type(detector.detect(TextBatch.of([Segment(text, "p 1")])))["PHONE_NUMBER"]
+    assert phones == {"+48 601 234 567", "(020) 7946 0018", "+44 (0)7912 345678", "0800 1111"}
