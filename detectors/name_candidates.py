@@ -106,6 +106,8 @@ class NameCandidates:
     ``explained`` patterns matches goes to no NER at all.
     """
 
+    MEMORY = 20_000  # chunks whose entities are remembered (at most ~8 MB of text)
+
     def __init__(self, nlp, explained: Iterable[re.Pattern], batch_size: int = 64, mode: str = "always"):
         if mode not in NER_MODES:
             raise ValueError(f"NER mode must be one of {', '.join(NER_MODES)}, not {mode!r}")
@@ -113,6 +115,7 @@ class NameCandidates:
         self.explained = list(explained)
         self.batch_size = batch_size
         self.mode = mode
+        self._seen: dict[str, tuple] = {}  # chunk → its entities (label, start, end), oldest first
         self.last_ratio = 0.0  # share of the last text's characters given to NER (for the benchmark)
 
     def candidate_chunks(self, text: str) -> list[tuple[int, str]]:
@@ -144,7 +147,19 @@ class NameCandidates:
             return []
         picked = self.candidate_chunks(text)
         self.last_ratio = sum(len(c) for _, c in picked) / len(text) if text else 0.0
+        known = {chunk: self._seen.get(chunk) for _, chunk in picked}
+        unseen = [chunk for chunk, entities in known.items() if entities is None]
+        for chunk, doc in zip(unseen, self.nlp.pipe(unseen, batch_size=self.batch_size)):
+            known[chunk] = tuple((e.label_, e.start_char, e.end_char) for e in doc.ents)
+            self._remember(chunk, known[chunk])
         found = []
-        for (offset, _), doc in zip(picked, self.nlp.pipe((c for _, c in picked), batch_size=self.batch_size)):
-            found.extend(CandidateEntity(e.label_, offset + e.start_char, offset + e.end_char) for e in doc.ents)
+        for offset, chunk in picked:
+            found.extend(CandidateEntity(label, offset + start, offset + end) for label, start, end in known[chunk])
         return found
+
+    def _remember(self, chunk: str, entities: tuple) -> None:
+        # The model gives a chunk the same entities wherever it appears; shares repeat lines a great deal (the same
+        # policy, lesson plan or letter template saved in many folders), so recent chunks are kept (bounded).
+        self._seen[chunk] = entities
+        if len(self._seen) > self.MEMORY:
+            del self._seen[next(iter(self._seen))]

@@ -78,3 +78,19 @@ def test_always_and_off():
     assert always.seen == ["Meeting with Amara Okafor today."] and off.seen == []
     with pytest.raises(ValueError, match="fallback"):
         NameCandidates(off, [], mode="sometimes")
+
+
+def test_a_chunk_seen_before_is_not_read_again(monkeypatch):
+    nlp = FakeNlp()
+    names = NameCandidates(nlp, [GIVEN_AND_SURNAME])
+    text = "Meeting with Amara Okafor today.\nSigned by Mrs Hart"
+    first = [(e.start_char, e.end_char) for e in names.entities(text)]
+    moved = "Register\n" + text + "\nMeeting with Amara Okafor today."
+    again = [moved[e.start_char : e.end_char] for e in names.entities(moved)]
+    assert nlp.seen == ["Meeting with Amara Okafor today.", "Signed by Mrs Hart"]  # each read once
+    assert again == ["Amara Okafor", "Mrs Hart", "Amara Okafor"]  # offsets in the new text
+    assert [text[s:e] for s, e in first] == ["Amara Okafor", "Mrs Hart"]
+    monkeypatch.setattr(NameCandidates, "MEMORY", 1)
+    small = NameCandidates(FakeNlp(), [GIVEN_AND_SURNAME])
+    small.entities(text)
+    assert list(small._seen) == ["Signed by Mrs Hart"]  # bounded: the oldest went
