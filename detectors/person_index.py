@@ -20,6 +20,8 @@ left out. Nothing here is written anywhere until the store hashes it.
 from __future__ import annotations
 
 import bisect
+import itertools
+import operator
 import re
 from collections.abc import Iterator, Sequence
 from datetime import datetime
@@ -28,6 +30,7 @@ from scanner.config import DetectionConfig
 from scanner.items import Finding, TextBatch
 
 WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_WORD_SPLIT = re.compile(f"({WORD.pattern})")
 EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 ID_LIKE = re.compile(r"\b[A-Za-z]{0,3}\d{5,}[A-Za-z]?\b")
 CELL_SEPARATOR = " | "  # scanner.extractors.tables joins a row's cells with this
@@ -63,8 +66,11 @@ def normalise_word(word: str) -> str:
     return word[:-2] if word.endswith("'s") else word
 
 
+_IDENTIFIER_GAPS = re.compile(r"[\s\-]")
+
+
 def normalise_identifier(value: str) -> str:
-    return re.sub(r"[\s\-]", "", value).upper()
+    return _IDENTIFIER_GAPS.sub("", value).upper()
 
 
 def normalise_email(value: str) -> str:
@@ -90,19 +96,24 @@ def name_words(text: str) -> Iterator[tuple[int, int, str]]:
     """(word number, start offset, normalised word) for every capitalised word worth indexing in ``text``.
 
     A single capital letter is kept only when a capitalised word follows (an initial: "O. Hart")."""
-    words = list(WORD.finditer(text))
-    for number, m in enumerate(words):
-        word = m.group(0)
-        if not word[0].isupper():
-            continue
+    # ``split`` on the word pattern gives [gap, word, gap, word, …, gap] from the same left-to-right search
+    # as ``finditer``, and the running sum of the part lengths gives each word's offset: no match object per
+    # word, and only capitalised words reach Python code.
+    parts = _WORD_SPLIT.split(text)
+    words = parts[1::2]
+    ends = list(itertools.accumulate(map(len, parts)))
+    capitalised = list(itertools.compress(range(len(words)), map(str.isupper, map(operator.itemgetter(0), words))))
+    following = set(capitalised)
+    for number in capitalised:
+        word = words[number]
         norm = normalise_word(word)
         if len(word) == 1:
-            if number + 1 < len(words) and words[number + 1].group(0)[0].isupper():
-                yield number, m.start(), norm
+            if number + 1 in following:
+                yield number, ends[2 * number], norm
             continue
         if norm in STOP_WORDS:
             continue
-        yield number, m.start(), norm
+        yield number, ends[2 * number], norm
 
 
 # One entry: (kind, normalised token, segment number, word number, cell number); -1 where it does not apply.
@@ -111,16 +122,32 @@ Entry = tuple[str, str, int, int, int]
 
 def segment_entries(text: str, seg: int) -> list[Entry]:
     """Index entries of one segment's text (words and emails; identifiers like codes)."""
-    cells = [m.start() for m in re.finditer(re.escape(CELL_SEPARATOR), text)]
-    entries: list[Entry] = []
-    for number, start, norm in name_words(text):
-        cell = bisect.bisect_right(cells, start) if cells else -1
-        entries.append(("w", norm, seg, number, cell))
-    for m in EMAIL.finditer(text):
-        entries.append(("e", normalise_email(m.group(0)), seg, -1, -1))
-    for m in ID_LIKE.finditer(text):
-        entries.append(("i", normalise_identifier(m.group(0)), seg, -1, -1))
+    cells = _cell_starts(text)
+    if cells:
+        entries: list[Entry] = [("w", norm, seg, number, bisect.bisect_right(cells, start))
+                                for number, start, norm in name_words(text)]
+    else:
+        entries = [("w", norm, seg, number, -1) for number, _, norm in name_words(text)]
+    if "@" in text:  # what every EMAIL match holds
+        for m in EMAIL.finditer(text):
+            entries.append(("e", normalise_email(m.group(0)), seg, -1, -1))
+    if _FIVE_DIGITS.search(text):  # what every ID_LIKE match holds
+        for m in ID_LIKE.finditer(text):
+            entries.append(("i", normalise_identifier(m.group(0)), seg, -1, -1))
     return entries
+
+
+_FIVE_DIGITS = re.compile(r"\d{5}")
+
+
+def _cell_starts(text: str) -> list[int]:
+    """Offsets of the cell separators, left to right and not overlapping (as ``re.finditer`` would find them)."""
+    starts = []
+    at = text.find(CELL_SEPARATOR)
+    while at >= 0:
+        starts.append(at)
+        at = text.find(CELL_SEPARATOR, at + len(CELL_SEPARATOR))
+    return starts
 
 
 class PersonIndexer:

@@ -25,8 +25,11 @@ terms count alone; weak ones need a second sign in the unit (another term, or a 
 
 from __future__ import annotations
 
+import _sre
 import bisect
+import itertools
 import re
+import re._casefix as sre_casefix
 import re._constants as sre_constants
 import re._parser as sre_parser
 from collections.abc import Iterable, Iterator, Sequence
@@ -146,7 +149,9 @@ def _add_first_chars(parsed, out: set[str]) -> bool:
         elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
             if not _add_first_chars(av[2], out) and av[0] > 0:
                 return False
-        else:  # anchors, lookarounds, ".", back-references
+        elif op is sre_constants.AT:  # \b, ^, $: consume nothing, the next item has the first character
+            continue
+        else:  # lookarounds, ".", back-references
             raise _Unknown
     return True
 
@@ -169,32 +174,313 @@ def _first_chars(terms: list[str], flags: int) -> str | None:
     return "[" + "".join(sorted(found)) + "]" if found else None
 
 
-def _alternation(terms: Iterable[str], flags: int = re.IGNORECASE) -> re.Pattern | None:
-    terms = list(terms)
-    for term in terms:
-        if not isinstance(term, str):  # YAML read "a(?: b)" unquoted as a mapping
-            raise ValueError(f"{LEXICON_FILE.name}: {term!r} is not a string; quote it")
-    terms = [t for t in terms if t]
-    if not terms:
-        return None
+def _first_char_compile(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern:
+    """``re.compile(pattern, flags)`` behind a lookahead of the characters a match can start with (see
+    ``_first_chars``): the same matches, found without trying every alternative at every position."""
+    first = _first_chars([pattern], flags)
+    return re.compile(f"(?={first})(?:{pattern})" if first else pattern, flags)
+
+
+# The case-insensitive alternations above, behind a lookahead of their first characters (same matches).
+_NAME_FIELD, _PRONOUN, _NEGATION_BEFORE, _DEFINITIONAL, _PUPIL_CUES, _STAFF_CUES, _PARENT_CUES = (
+    _first_char_compile(p.pattern, p.flags)
+    for p in (_NAME_FIELD, _PRONOUN, _NEGATION_BEFORE, _DEFINITIONAL, _PUPIL_CUES, _STAFF_CUES, _PARENT_CUES)
+)
+
+
+# --- which terms can occur in a text: a literal prefilter ---------------------------------------------------
+#
+# Running ~40 big case-insensitive alternations over every text is most of this detector's time, and most texts
+# hold none of their terms. Each term's parse gives strings one of which every match contains ("allerg" for
+# "(?:nut|peanut) allerg(?:y|ies)"); one cheap substring test per string tells which terms can match anywhere in
+# a text, and only those run, as a smaller alternation of the same terms in the same order. A term that cannot
+# match at any position never decides a match of the alternation, so the matches are the same.
+
+
+def _case_representatives() -> dict[int, int]:
+    """Characters ``re`` treats as equal beyond simple lower case ("s" and "ſ") → one of each such class."""
+    reps: dict[int, int] = {}
+    for lower, others in sre_casefix._EXTRA_CASES.items():
+        members = {lower, *others}
+        for member in list(members):
+            members.update(sre_casefix._EXTRA_CASES.get(member, ()))
+        for member in members:
+            reps[member] = min(members)
+    assert all(reps.get(c, c) == c for c in range(128)), "ASCII folding must be plain lower()"
+    return reps
+
+
+class _Folding(dict):
+    """``str.translate`` table: code point → the folded code point, filled in as characters are seen."""
+
+    _reps = _case_representatives()
+
+    def __missing__(self, code: int) -> int:
+        lower = _sre.unicode_tolower(code)  # the simple lower case ``re`` compares with under IGNORECASE
+        self[code] = folded = self._reps.get(lower, lower)
+        return folded
+
+
+_FOLDING = _Folding()
+
+
+def _fold(text: str) -> str:
+    """Case-folded as ``re.IGNORECASE`` compares: two characters match case-insensitively only if their folds
+    are equal, so a folded literal absent from the folded text cannot be matched. Per character, so
+    ``_fold(text)[a:b] == _fold(text[a:b])``. (``str.lower`` alone would not do: "İ".lower() is two characters,
+    and "ſ" matches "s".)"""
+    return text.lower() if text.isascii() else text.translate(_FOLDING)
+
+
+MIN_LITERAL = 3  # shorter required strings (" ", "is") are in almost every text: not worth a test
+
+
+def _is_gap(char: str) -> bool:
+    """An ASCII character that is not a word character: in a pattern it matches only itself, case ignored."""
+    return char.isascii() and not char.isalnum() and char != "_"
+
+
+def _gap_after(parsed, gap: bool) -> bool:
+    """Whether every match of ``parsed`` ends in a character that is not a word character (or, consuming
+    nothing, wherever it began, when ``gap`` says that was after one)."""
+    for op, av in parsed:
+        if op is sre_constants.LITERAL:
+            gap = _is_gap(chr(av))
+        elif op is sre_constants.IN:
+            gap = all(item_op is sre_constants.LITERAL and _is_gap(chr(item))
+                      or item_op is sre_constants.CATEGORY and item in (sre_constants.CATEGORY_SPACE,
+                                                                        sre_constants.CATEGORY_NOT_WORD)
+                      for item_op, item in av)
+        elif op is sre_constants.SUBPATTERN and not (av[1] or av[2]):
+            gap = _gap_after(av[3], gap)
+        elif op is sre_constants.BRANCH:
+            gap = all([_gap_after(branch, gap) for branch in av[1]])
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+            once = _gap_after(av[2], gap)
+            gap = once and _gap_after(av[2], once) and (av[0] > 0 or gap)  # after 1, 2+ or (maybe) 0 times
+        elif op in (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+            continue  # consumes nothing
+        else:
+            gap = False
+    return gap
+
+
+def _required(parsed, gap: bool = True, min_literal: int = MIN_LITERAL) -> frozenset[tuple[str, bool]] | None:
+    """Strings one of which every match of ``parsed`` contains, as written in the pattern, each with whether
+    what comes before it in the text is never a word character (``gap``: true where ``parsed`` begins, as at a
+    term's start); ``None`` if no useful ones. Only literals that must be consumed count: runs of literals, a
+    group or a repeat of at least one of something that has them, an alternation whose every branch has them
+    (the union), a run and the start of each branch of an alternation after it. Of several, those that begin
+    words (see ``_word_start_key``), then the longest."""
+    candidates: list[frozenset[tuple[str, bool]]] = []
+    run: list[str] = []
+    run_gap = False
+    for op, av in [*parsed, (None, None)]:
+        if op is sre_constants.LITERAL:
+            run_gap = run_gap if run else gap
+            run.append(chr(av))
+            gap = _is_gap(chr(av))
+            continue
+        if run:
+            candidates.append(frozenset([("".join(run), run_gap)]))
+            if op is sre_constants.BRANCH:  # "yo(?:uth offending|t)": {"youth offending", "yot"}
+                candidates.append(frozenset(("".join(run) + _leading_literals(branch), run_gap) for branch in av[1]))
+            run = []
+        sub = None
+        if op is sre_constants.SUBPATTERN and not (av[1] or av[2]):  # no local flags: (?-i:…)
+            sub = _required(av[3], gap, min_literal)
+        elif op is sre_constants.BRANCH:
+            branches = [_required(branch, gap, min_literal) for branch in av[1]]
+            sub = None if None in branches else frozenset().union(*branches)
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and av[0] >= 1:
+            sub = _required(av[2], gap, min_literal)  # in the first time round
+        if sub:
+            candidates.append(sub)
+        if op is not None:
+            gap = _gap_after([(op, av)], gap)
+    def rank(candidate):
+        keys = [_word_start_key(literal, gap) for literal, gap in candidate]
+        return (all(keys), min(len(key or "") for key in keys), min(len(literal) for literal, _ in candidate),
+                -len(candidate))
+
+    useful = [c for c in candidates if rank(c)[0] or rank(c)[2] >= min_literal]
+    return max(useful, default=None, key=rank)
+
+
+def _leading_literals(parsed) -> str:
+    return "".join(chr(av) for op, av in itertools.takewhile(lambda item: item[0] is sre_constants.LITERAL, parsed))
+
+
+def _word_start_key(literal: str, gap: bool) -> str | None:
+    """Three (else two) ASCII letters or digits of ``literal`` that begin a word of the text wherever a term
+    match holds the literal: its first ones when no word character comes before it (``gap``: a term match
+    begins a word, or a space comes before it in the term), or ones after a character such as a space in the
+    literal. ``None`` when there are none such. ASCII only: an ASCII letter matches, ignoring case, only letters
+    ("k" also "K", "s" also "ſ"); an ASCII space or sign only itself."""
+    for size in (3, 2):
+        for i in range(len(literal) - size + 1):
+            chunk = literal[i : i + size]
+            if (gap if i == 0 else _is_gap(literal[i - 1])) and chunk.isascii() and chunk.isalnum():
+                return chunk
+    return None
+
+
+class Terms:
+    """One alternation of terms (a category's strong terms, say): the compiled whole, and for each term the
+    literals (folded unless case-sensitive) one of which its every match contains, each with whether no word
+    character comes before it (see ``_required``; ``None``: no such literals)."""
+
+    def __init__(self, terms: list[str], flags: int):
+        self.terms = terms
+        self.flags = flags
+        self.pattern = _compile_alternation(terms, flags)
+        self.folded = bool(flags & re.IGNORECASE)
+        needs = []
+        try:
+            for term in terms:
+                parsed = sre_parser.parse(term, flags)
+                if parsed.state.groups > 1:  # a group (a back-reference?) in a school's own pattern
+                    raise re.error("kept whole")
+                literals = _required(parsed)
+                if literals is not None and self.folded:
+                    literals = frozenset((_fold(literal), gap) for literal, gap in literals)
+                needs.append(literals)
+        except re.error:  # not a regex on its own: only ever run the whole alternation
+            needs = [None] * len(terms)
+        self.needs: list[frozenset[tuple[str, bool]] | None] = needs
+        self.always = tuple(i for i, need in enumerate(needs) if need is None)
+        self._subsets: dict[tuple[int, ...], re.Pattern] = {}
+
+    def within(self, possible: set[int]) -> re.Pattern | None:
+        """The alternation of just the terms numbered ``possible`` (the same order), or ``None`` if none."""
+        if len(possible) == len(self.terms):
+            return self.pattern
+        if not possible:
+            return None
+        key = tuple(sorted(possible))
+        pattern = self._subsets.get(key)
+        if pattern is None:
+            if len(self._subsets) >= 1024:  # bounded: texts rarely bring new combinations after a while
+                self._subsets.clear()
+            pattern = self._subsets[key] = _compile_alternation([self.terms[i] for i in key], self.flags)
+        return pattern
+
+
+_WORD_STARTS = re.compile(r"(?<!\w)\w\w\w?")  # the first three (or two) characters of every word
+
+
+class _Prefilter:
+    """Every ``Terms`` of a detector, indexed by literal: which terms can match in a given text.
+
+    Terms match whole words, so most literals begin a word wherever they occur in a match ("asthma", " allerg"
+    → "all…"): such a literal is searched for only when a word of the text begins with its first three (or
+    two) letters (one pass collects those), and most of the ~450 literals never are. The rest (the
+    case-sensitive codes, "a&e") always are. A term counts as possible when one of its literals is in the
+    (folded) text; it is then only possible: the alternation of possible terms decides."""
+
+    def __init__(self, all_terms: list[Terms]):
+        self.all_terms = all_terms
+        owners: dict[tuple[bool, str], list[tuple[int, int]]] = {}  # (folded, literal) → [(Terms, term)]
+        keys: dict[tuple[bool, str], set[str | None]] = {}
+        for t, terms in enumerate(all_terms):
+            for i, need in enumerate(terms.needs):
+                for literal, gap in need or ():
+                    owners.setdefault((terms.folded, literal), []).append((t, i))
+                    key = _word_start_key(literal, gap) if terms.folded else None
+                    keys.setdefault((terms.folded, literal), set()).add(key)
+        self.by_key: dict[str, list[tuple[str, list[tuple[int, int]]]]] = {}
+        self.other: list[tuple[bool, str, list[tuple[int, int]]]] = []
+        for (folded, literal), where in owners.items():
+            key = keys[folded, literal].pop() if len(keys[folded, literal]) == 1 else None
+            if key:
+                self.by_key.setdefault(key, []).append((literal, where))
+            else:
+                self.other.append((folded, literal, where))
+
+    def possible(self, text: str) -> list[set[int]]:
+        """Per ``Terms``, the numbers of its terms that may match somewhere in ``text``."""
+        folded = _fold(text)
+        # Word starts are read in the text itself (where the look-behind of a term match looks), then folded.
+        starts = set(_WORD_STARTS.findall(folded) if text.isascii() else map(_fold, _WORD_STARTS.findall(text)))
+        starts.update([start[:2] for start in starts])  # a two-character key begins longer words too
+        possible = [set(terms.always) for terms in self.all_terms]
+        for key in self.by_key.keys() & starts:
+            for literal, where in self.by_key[key]:
+                if literal in folded:
+                    for t, i in where:
+                        possible[t].add(i)
+        for is_folded, literal, where in self.other:
+            if literal in (folded if is_folded else text):
+                for t, i in where:
+                    possible[t].add(i)
+        return possible
+
+
+class _Occurrences:
+    """Where in a text the literals one of which every match of ``pattern`` contains occur (folded, so as
+    ``re.IGNORECASE`` compares): a part of the text that holds none of them whole cannot hold a match, so
+    ``pattern`` need not be searched there."""
+
+    def __init__(self, pattern: re.Pattern):
+        self.pattern = pattern
+        needs = _required(sre_parser.parse(pattern.pattern, pattern.flags), min_literal=1)
+        self.literals = None if needs is None else sorted({_fold(literal) for literal, _ in needs})
+
+    def spans(self, text: str) -> list[tuple[int, int]] | None:
+        """(start, end) of each occurrence, sorted; ``None``: no literals known, search everywhere."""
+        if self.literals is None:
+            return None
+        folded = _fold(text)  # one character for one: offsets are the text's
+        spans = []
+        for literal in self.literals:
+            at = folded.find(literal)
+            while at >= 0:
+                spans.append((at, at + len(literal)))
+                at = folded.find(literal, at + 1)
+        return sorted(spans)
+
+    def search(self, text: str, spans: list[tuple[int, int]] | None, start: int, end: int) -> bool:
+        """``bool(pattern.search(text[start:end]))``, searched only if a literal occurs inside."""
+        if spans is not None:
+            i = bisect.bisect_left(spans, (start, start))
+            while i < len(spans) and spans[i][0] < end and spans[i][1] > end:
+                i += 1
+            if i == len(spans) or spans[i][0] >= end:
+                return False
+        return bool(self.pattern.search(text[start:end]))
+
+
+_DEFINITIONS = _Occurrences(_DEFINITIONAL)
+
+
+def _compile_alternation(terms: list[str], flags: int) -> re.Pattern:
     first = _first_chars(terms, flags)
     prefilter = f"(?={first})" if first else ""
     return re.compile(r"(?<![\w])" + prefilter + "(?:" + "|".join(f"(?:{t})" for t in terms) + r")(?![\w])", flags)
 
 
-def _label_fields(labels: re.Pattern | None) -> re.Pattern | None:
-    return re.compile(labels.pattern + r"\s*[:|]", re.IGNORECASE) if labels else None
+def _terms(terms: Iterable[str], flags: int = re.IGNORECASE) -> Terms | None:
+    terms = list(terms)
+    for term in terms:
+        if not isinstance(term, str):  # YAML read "a(?: b)" unquoted as a mapping
+            raise ValueError(f"{LEXICON_FILE.name}: {term!r} is not a string; quote it")
+    terms = [t for t in terms if t]
+    return Terms(terms, flags) if terms else None
+
+
+def _label_fields(labels: Terms | None) -> re.Pattern | None:
+    return re.compile(labels.pattern.pattern + r"\s*[:|]", re.IGNORECASE) if labels else None
 
 
 @dataclass(frozen=True)
 class Category:
     name: str
     kind: str
-    strong: re.Pattern | None
-    weak: re.Pattern | None
-    labels: re.Pattern | None
-    exact: re.Pattern | None  # case-sensitive codes (WBRI), only where ``exact_requires`` appears in the text
-    exact_requires: re.Pattern | None
+    strong: Terms | None
+    weak: Terms | None
+    labels: Terms | None
+    exact: Terms | None  # case-sensitive codes (WBRI), only where ``exact_requires`` appears in the text
+    exact_requires: Terms | None
     label_fields: re.Pattern | None = None  # ``labels`` as a field name: "Medical condition:"
 
 
@@ -207,16 +493,16 @@ def load_categories(config: DetectionConfig) -> list[Category]:
             continue
         extra = [re.escape(term).replace(r"\ ", r"\s+") for term in settings.extra_terms.get(name, [])]
         extra += settings.extra_patterns.get(name, [])
-        labels = _alternation(entry.get("labels", []))
+        labels = _terms(entry.get("labels", []))
         categories.append(
             Category(
                 name=name,
                 kind=KINDS[entry["kind"]],
-                strong=_alternation(entry.get("strong", []) + extra),
-                weak=_alternation(entry.get("weak", [])),
+                strong=_terms(entry.get("strong", []) + extra),
+                weak=_terms(entry.get("weak", [])),
                 labels=labels,
-                exact=_alternation(entry.get("case_sensitive_terms", []), flags=0),
-                exact_requires=_alternation(entry.get("requires_in_text_for_case_sensitive", [])),
+                exact=_terms(entry.get("case_sensitive_terms", []), flags=0),
+                exact_requires=_terms(entry.get("requires_in_text_for_case_sensitive", [])),
                 label_fields=_label_fields(labels),
             )
         )
@@ -244,6 +530,13 @@ class SpecialCategoryDetector:
         self.config = config
         self.settings = config.special_categories
         self.categories = load_categories(config) if self.settings.enabled else []
+        # Every category's term lists, in a fixed order: strong, exact, exact_requires, weak per category.
+        self._prefilter = _Prefilter([
+            terms
+            for c in self.categories
+            for terms in (c.strong, c.exact, c.exact_requires, c.weak)
+            if terms is not None
+        ])
 
     # --- the parts of a batch --------------------------------------------------------------------------------
 
@@ -310,17 +603,23 @@ class SpecialCategoryDetector:
     def detect(self, batch: TextBatch, found: Sequence[Finding] = ()) -> Iterator[Finding]:
         if not self.categories or not batch.text:
             return
+        text = batch.text
+        patterns = self._patterns(text)
+        if not any(p for per_category in patterns for p in per_category):
+            return  # no term can occur: units, anchors and subject would go unused
         units = self.units(batch)
         unit_starts = [u.start for u in units]
         anchors = self.anchors(batch, found)
         anchor_starts = [a.start for a in anchors]
         subject = self.subject(batch, anchors)
         spans = [(a.start, a.end, a.entity_type) for a in anchors]
-        text = batch.text
         definitional: dict[int, bool] = {}  # unit → is a definition or lesson (asked once per unit)
-        for category in self.categories:
+        definition_spans = _DEFINITIONS.spans(text)
+        boxes = any(box in text for box in "[(☐□")  # what _UNTICKED_BOX needs
+        for category, (strong_terms, exact, exact_requires, weak_terms) in zip(self.categories, patterns):
             reported: set[int] = set()  # one finding per unit and category
-            for match, strong in self._matches(category, text):
+            matches = self._matches(text, strong_terms, exact, exact_requires, weak_terms)
+            for match, strong in matches:
                 u = bisect.bisect_right(unit_starts, match.start()) - 1
                 if u < 0 or u in reported:
                     continue
@@ -329,10 +628,10 @@ class SpecialCategoryDetector:
                 if self._negated(text, match, unit):
                     continue
                 if u not in definitional:
-                    definitional[u] = bool(_DEFINITIONAL.search(unit_text))
+                    definitional[u] = _DEFINITIONS.search(text, definition_spans, unit.start, unit.end)
                 if definitional[u]:
                     continue
-                if _UNTICKED_BOX.search(text[max(unit.start, match.start() - 6) : match.start()]):
+                if boxes and _UNTICKED_BOX.search(text[max(unit.start, match.start() - 6) : match.start()]):
                     continue
                 if not strong and not self._second_sign(category, unit_text, match.group()):
                     continue
@@ -360,16 +659,31 @@ class SpecialCategoryDetector:
                     end=match.end(),
                 )
 
+    def _patterns(self, text: str) -> list[tuple[re.Pattern | None, ...]]:
+        """Per category, (strong, exact, exact_requires, weak) reduced to the terms that can occur in ``text``
+        (``None``: none can), in the order ``_Prefilter`` was built."""
+        possible = iter(self._prefilter.possible(text))
+        patterns = []
+        for c in self.categories:
+            strong, exact, requires, weak = (None if terms is None else terms.within(next(possible))
+                                             for terms in (c.strong, c.exact, c.exact_requires, c.weak))
+            if c.exact_requires is not None and requires is None:
+                exact = None  # the text mentions none of the words the case-sensitive codes require
+            patterns.append((strong, exact, requires, weak))
+        return patterns
+
     @staticmethod
-    def _matches(category: Category, text: str) -> Iterator[tuple[re.Match, bool]]:
-        if category.strong:
-            for m in category.strong.finditer(text):
+    def _matches(text: str, strong: re.Pattern | None, exact: re.Pattern | None,
+                 exact_requires: re.Pattern | None, weak: re.Pattern | None) -> Iterator[tuple[re.Match, bool]]:
+        """Strong, case-sensitive (where ``exact_requires``, if any, occurs), then weak term matches."""
+        if strong:
+            for m in strong.finditer(text):
                 yield m, True
-        if category.exact and (category.exact_requires is None or category.exact_requires.search(text)):
-            for m in category.exact.finditer(text):
+        if exact and (exact_requires is None or exact_requires.search(text)):
+            for m in exact.finditer(text):
                 yield m, True
-        if category.weak:
-            for m in category.weak.finditer(text):
+        if weak:
+            for m in weak.finditer(text):
                 yield m, False
 
     @staticmethod
@@ -381,11 +695,13 @@ class SpecialCategoryDetector:
 
     @staticmethod
     def _second_sign(category: Category, unit_text: str, term: str) -> bool:
+        # The whole term lists, not the batch's reduced ones: those are exact for the batch text only (a match
+        # in ``unit_text`` alone has no word character before it to fail its look-behind).
         others = [
             m.group().lower()
-            for pattern in (category.strong, category.weak)
-            if pattern
-            for m in pattern.finditer(unit_text)
+            for terms in (category.strong, category.weak)
+            if terms
+            for m in terms.pattern.finditer(unit_text)
         ]
         if len({o for o in others if o != term.lower()}) >= 1:
             return True
