@@ -146,6 +146,8 @@ def _print_summary(summary, db_path: Path) -> None:
     table.add_row("Items listed", f"{summary.items_seen:,}")
     table.add_row("Items read (members included)", f"{summary.items_scanned:,}")
     table.add_row("Unchanged since last scan", f"{summary.items_unchanged:,}")
+    if summary.items_copied:
+        table.add_row("Copies of files already read", f"{summary.items_copied:,}")
     table.add_row("Bytes read", _human_bytes(summary.bytes_scanned))
     table.add_row("Encrypted items", f"{summary.encrypted:,}")
     table.add_row("Errors", f"{summary.errors:,}")

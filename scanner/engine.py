@@ -8,12 +8,14 @@ what it finished and the next run carries on from there.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import multiprocessing
 import signal
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -50,7 +52,8 @@ class ScanSummary:
     status: str = "running"
     items_seen: int = 0  # top-level items the connectors listed
     items_scanned: int = 0  # items extracted (members included)
-    items_unchanged: int = 0  # top-level items skipped as unchanged
+    items_unchanged: int = 0  # top-level items skipped as unchanged (same version, or touched with the same bytes)
+    items_copied: int = 0  # top-level items with the same bytes as one read earlier in this scan: results copied
     bytes_scanned: int = 0  # source bytes of top-level items extracted
     encrypted: int = 0
     errors: int = 0
@@ -64,6 +67,7 @@ class ScanSummary:
             "items_seen": self.items_seen,
             "items_scanned": self.items_scanned,
             "items_unchanged": self.items_unchanged,
+            "items_copied": self.items_copied,
             "bytes_scanned": self.bytes_scanned,
             "encrypted": self.encrypted,
             "errors": self.errors,
@@ -241,7 +245,75 @@ def item_row(item: Item, root_id: str, scan_id: int) -> dict:
         "gone_in_scan": None,
         "birth_year": None,
         "leaving_date": None,
+        "content_hash": None,
     }
+
+
+# --- the same bytes are not read twice -------------------------------------------------------------------------
+
+DIGEST_MAX_BYTES = 64 * 1024**2  # larger files are read again rather than hashed as well
+REMEMBERED_TREES = 512  # results kept in a scan for copies of the same file
+REMEMBERED_INDEX_ENTRIES = 20_000  # a tree with more person-index entries than this is not kept
+
+
+def content_digest(item: Item) -> str | None:
+    """A digest of the item's bytes, or None when it is not worth one (an image, a file over
+    ``DIGEST_MAX_BYTES``) or cannot be read (reading it for real then records why)."""
+    from scanner.extractors.registry import reads_content
+
+    if item.size is None or item.size > DIGEST_MAX_BYTES or not reads_content(item.extension):
+        return None
+    digest = hashlib.blake2b(digest_size=20)
+    try:
+        with item.open() as stream:
+            while chunk := stream.read(1024 * 1024):
+                digest.update(chunk)
+    except Exception:  # noqa: BLE001 - unreadable now: the extraction will say why
+        return None
+    return digest.hexdigest()
+
+
+def copied_tree(original: Item, result: TreeResult, item: Item, scan_id: int) -> TreeResult:
+    """``original``'s ``result`` for ``item``, a file with the same bytes elsewhere: the rows, findings, index
+    entries and errors of the item and its members, re-keyed to ``item``'s location, with ``item``'s own file
+    details (name, times, owner, permissions)."""
+    prefix = len(original.location)
+    ids: dict[str, str] = {}
+    rows = []
+    for row in result.rows:
+        if row["id"] == original.id:
+            new = item_row(item, item.id, scan_id)
+            new.update({key: row[key] for key in _CONTENT_FIELDS})
+        else:
+            location = item.location + row["location"][prefix:]
+            new = dict(row, id=item_id(item.source, location), location=location, root_id=item.id,
+                       source=item.source, owner=item.owner, version=item.version,
+                       exposure=json.dumps(item.exposure.as_dict()), exposed=int(item.exposure.exposed))
+        ids[row["id"]] = new["id"]
+        rows.append(new)
+    for new, row in zip(rows[1:], result.rows[1:]):
+        new["parent_id"] = ids.get(row["parent_id"], row["parent_id"])
+    return TreeResult(
+        rows=rows,
+        findings=[dict(f, item_id=ids[f["item_id"]], root_id=item.id) for f in result.findings],
+        index=None if result.index is None else [(ids[i], entries) for i, entries in result.index],
+        errors=[(item.location + location[prefix:] if location.startswith(original.location) else location,
+                 reason, ids.get(failed_id)) for location, reason, failed_id in result.errors],
+    )
+
+
+# What the content decides in an item's row (the rest is the file's own: name, times, owner, permissions).
+_CONTENT_FIELDS = ("file_type", "encrypted", "status", "reason", "text_chars", "birth_year", "leaving_date",
+                   "content_hash")
+
+
+def _fully_read(result: TreeResult) -> bool:
+    """Every part of the item read (no errors, no time-outs): a result another copy of the bytes can take."""
+    return not result.errors and all(row["status"] != "error" for row in result.rows)
+
+
+def _small(result: TreeResult) -> bool:
+    return result.index is None or sum(len(entries) for _, entries in result.index) <= REMEMBERED_INDEX_ENTRIES
 
 
 def failed_tree(item: Item, scan_id: int, reason: str) -> TreeResult:
@@ -457,6 +529,9 @@ class Engine:
         self._pending_errors: list[tuple[str, str, str | None]] = []
         self._pending_exposure: list[tuple[str, str, bool]] = []
         self._pending_index: dict[str, list | None] = {}
+        self._pending_touched: list[tuple[str, str, str | None]] = []  # (id, version, modified): same bytes
+        self._digests: dict[str, str] = {}  # item id → digest of its bytes, for items being read
+        self._read: OrderedDict[str, tuple[Item, TreeResult]] = OrderedDict()  # digest → a result of this scan
         if config.store.index_key_file:
             store.index_key_file = config.store.index_key_file
 
@@ -575,24 +650,49 @@ class Engine:
     def _scan_top_level(self, item: Item, summary: ScanSummary, pool: WorkerPool | None = None) -> None:
         stored = self.store.stored_version(item.id)
         if stored is not None and stored.version == item.version:
-            self._pending_seen.append(item.id)
-            exposure = json.dumps(item.exposure.as_dict())
-            if stored.exposure != exposure:
-                self._pending_exposure.append((item.id, exposure, item.exposure.exposed))
-            summary.items_unchanged += 1
-            self.on_item(item, "unchanged")
+            self._unchanged(item, stored, summary)
             return
+        digest = content_digest(item)
+        if digest is not None and stored is not None and stored.content_hash == digest:
+            # Touched (a new time) but the same bytes: the findings stand.
+            self._pending_touched.append((item.id, item.version, item.modified.isoformat() if item.modified else None))
+            self._unchanged(item, stored, summary)
+            return
+        if digest is not None and digest in self._read:
+            # A copy of a file read earlier in this scan: its results, at this place.
+            original, result = self._read[digest]
+            summary.items_copied += 1
+            self._accept(item, copied_tree(original, result, item, summary.scan_id), summary, read=False)
+            return
+        if digest is not None:
+            self._digests[item.id] = digest
         if pool is None:
             self._accept(item, self.scanner.scan(item, summary.scan_id), summary)
             return
         for done, result in pool.submit(item, summary.scan_id):
             self._accept(done, result, summary)
 
-    def _accept(self, item: Item, result: TreeResult, summary: ScanSummary) -> None:
+    def _unchanged(self, item: Item, stored, summary: ScanSummary) -> None:
+        self._pending_seen.append(item.id)
+        exposure = json.dumps(item.exposure.as_dict())
+        if stored.exposure != exposure:
+            self._pending_exposure.append((item.id, exposure, item.exposure.exposed))
+        summary.items_unchanged += 1
+        self.on_item(item, "unchanged")
+
+    def _accept(self, item: Item, result: TreeResult, summary: ScanSummary, read: bool = True) -> None:
         """Count one item's result and queue it for the next store transaction."""
-        summary.items_scanned += len(result.rows)
-        summary.encrypted += sum(row["status"] == "encrypted" for row in result.rows)
-        summary.bytes_scanned += item.size or 0
+        if read:
+            summary.items_scanned += len(result.rows)
+            summary.encrypted += sum(row["status"] == "encrypted" for row in result.rows)
+            summary.bytes_scanned += item.size or 0
+            digest = self._digests.pop(item.id, None)
+            if digest is not None and _fully_read(result):
+                result.rows[0]["content_hash"] = digest  # a touched copy of these bytes is not read again
+                if _small(result):
+                    self._read[digest] = (item, result)
+                    if len(self._read) > REMEMBERED_TREES:
+                        self._read.popitem(last=False)
         for location, reason, failed_id in result.errors:
             self._error(location, reason, failed_id)
         self._pending.append((item.id, result.rows, result.findings))
@@ -607,9 +707,11 @@ class Engine:
 
     def _flush(self) -> None:
         if not (self._pending or self._pending_seen or self._pending_errors or self._pending_exposure):
-            return
+            return  # (touched items are always also in _pending_seen)
         scan_id = self.summary.scan_id
         with self.store.transaction():
+            for root_id, version, modified in self._pending_touched:
+                self.store.keep_content(root_id, version, modified)
             for root_id, rows, findings in self._pending:
                 self.store.replace_tree(root_id, rows, findings, index=self._pending_index.get(root_id))
             for seen_id in self._pending_seen:
@@ -619,5 +721,5 @@ class Engine:
             for location, reason, failed_id in self._pending_errors:
                 self.store.record_error(scan_id, location, reason, failed_id)
         self._pending, self._pending_seen, self._pending_errors, self._pending_exposure = [], [], [], []
-        self._pending_index = {}
+        self._pending_index, self._pending_touched = {}, []
 

@@ -53,6 +53,8 @@ def _reread_everything(db) -> None:
     """Make the next scan re-read every item (an unchanged item is otherwise only stat'ed, never indexed)."""
     if "items" in db.table_names() and "version" in db["items"].columns_dict:
         db.execute("UPDATE items SET version = version || ' (reindex)' WHERE version IS NOT NULL")
+        if "content_hash" in db["items"].columns_dict:  # nor may the same bytes excuse an item from a re-read
+            db.execute("UPDATE items SET content_hash = NULL")
 
 
 # --- the key --------------------------------------------------------------------------------------------------

@@ -53,6 +53,9 @@ ITEM_COLUMNS = {
     # Retention triggers read from the content, reduced (see detectors/content_dates.py): never the dates.
     "birth_year": int,  # the latest birth year among the item's dates of birth
     "leaving_date": str,  # the latest leaving / end-of-employment month, YYYY-MM
+    # Top-level items read in full: a digest (BLAKE2b) of the bytes, so a file touched but not changed is not
+    # read again. It says nothing about the content to anyone without the same file.
+    "content_hash": str,
 }
 
 FINDING_COLUMNS = {
@@ -80,6 +83,7 @@ class StoredVersion:
     status: str
     gone: bool
     exposure: str | None = None  # JSON, as stored
+    content_hash: str | None = None
 
 
 class Store:
@@ -122,6 +126,7 @@ class Store:
                 "items_seen": int,
                 "items_scanned": int,
                 "items_unchanged": int,
+                "items_copied": int,  # files with the same bytes as one read earlier in the scan: results copied
                 "bytes_scanned": int,
                 "encrypted": int,
                 "errors": int,
@@ -132,11 +137,11 @@ class Store:
             if_not_exists=True,
         )
         # Stores made before these columns existed get them added (old scans have kind NULL: a scan).
-        for column, kind in (("kind", str), ("findings", int)):
+        for column, kind in (("kind", str), ("findings", int), ("items_copied", int)):
             if column not in db["scans"].columns_dict:
                 db["scans"].add_column(column, kind)
         db["items"].create(ITEM_COLUMNS, pk="id", if_not_exists=True)
-        for column in ("birth_year", "leaving_date"):
+        for column in ("birth_year", "leaving_date", "content_hash"):
             if column not in db["items"].columns_dict:
                 db["items"].add_column(column, ITEM_COLUMNS[column])
         # Append-only log of retention actions (scanner/retention.py): who moved or restored what, and why.
@@ -222,9 +227,13 @@ class Store:
 
     def stored_version(self, item_id: str) -> StoredVersion | None:
         row = self.db.execute(
-            "SELECT version, status, gone, exposure FROM items WHERE id = ?", [item_id]
+            "SELECT version, status, gone, exposure, content_hash FROM items WHERE id = ?", [item_id]
         ).fetchone()
-        return StoredVersion(row[0], row[1], bool(row[2]), row[3]) if row else None
+        return StoredVersion(row[0], row[1], bool(row[2]), row[3], row[4]) if row else None
+
+    def keep_content(self, root_id: str, version: str, modified: str | None) -> None:
+        """The item was touched but its bytes are the same: its new version and time, findings kept."""
+        self.db.execute("UPDATE items SET version = ?, modified = ? WHERE id = ?", [version, modified, root_id])
 
     def update_exposure(self, root_id: str, exposure: str, exposed: bool) -> None:
         """Permissions changed but the content did not (a chmod, an ACL edit): members share their parent's."""

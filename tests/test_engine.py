@@ -285,3 +285,54 @@ def test_a_permission_change_alone_updates_exposure_without_reading(tmp_path, sh
     assert len(extractor.calls) == calls
     row = next(r for r in store.items() if r["name"] == "a.txt")
     assert row["exposed"] == 1 and json.loads(row["exposure"])["exposed_to"] == ["everyone"]
+
+
+def test_copies_of_the_same_bytes_are_read_once(tmp_path, share):
+    import shutil
+    import zipfile
+
+    with zipfile.ZipFile(share / "trip.zip", "w") as archive:
+        archive.writestr("consent.txt", "parent: pat@home.uk\n")
+        archive.writestr("inner/list.txt", "ann@school.uk and bob@school.uk\n")
+    (share / "copies").mkdir()
+    shutil.copy(share / "a.txt", share / "copies" / "a (copy).txt")
+    shutil.copy(share / "trip.zip", share / "copies" / "trip-2019.zip")
+    config = Config(sources=[FilesystemSource(type="filesystem", name="share", paths=[share])])
+    store = Store(tmp_path / "store.db")
+    opened = []
+    from scanner.extractors import extract
+
+    def counting_extract(item, limits):
+        opened.append(item.location)
+        return extract(item, limits)
+
+    summary = Engine(config, store, [EmailDetector()], extract=counting_extract).run()
+    assert summary.items_copied == 2 and summary.status == "completed"
+    assert str(share / "copies" / "a (copy).txt") not in opened
+    assert not any(location.startswith(str(share / "copies" / "trip-2019.zip")) for location in opened)
+    copy = str(share / "copies" / "trip-2019.zip")
+    assert findings_of(store, share / "copies" / "a (copy).txt") == findings_of(store, share / "a.txt") == {"EMAIL_ADDRESS": 2}
+    assert findings_of(store, f"{copy}!consent.txt") == {"EMAIL_ADDRESS": 1}
+    assert findings_of(store, f"{copy}!inner/list.txt") == {"EMAIL_ADDRESS": 2}
+    rows = {r["location"]: r for r in store.items()}
+    member = rows[f"{copy}!inner/list.txt"]
+    assert member["root_id"] == rows[copy]["id"] and member["parent_id"] == rows[copy]["id"]
+    assert rows[copy]["name"] == "trip-2019.zip" and rows[copy]["content_hash"] == rows[str(share / "trip.zip")]["content_hash"]
+    assert len(rows) == 3 + 1 + 2 * (1 + 2)  # a, b, c, the copy of a, and two zips with two members each
+
+
+def test_a_touched_file_with_the_same_bytes_is_not_read_again(tmp_path, share):
+    engine, store, extractor = make_engine(tmp_path, share)
+    engine.run()
+    target = share / "a.txt"
+    st = target.stat()
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))  # touched: new time, same bytes
+    summary = Engine(engine.config, store, engine.detectors, extract=extractor).run()
+    assert extractor.calls.count(str(target)) == 1 and summary.items_unchanged == 3
+    row = next(r for r in store.items() if r["location"] == str(target))
+    assert row["version"] == f"{st.st_mtime_ns + 5_000_000_000}:{st.st_size}"  # the next scan skips it by version
+    assert findings_of(store, target) == {"EMAIL_ADDRESS": 2}
+    target.write_text(target.read_text().replace("ann@", "amy@"))  # same size, new bytes: read again
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns + 9_000_000_000))
+    Engine(engine.config, store, engine.detectors, extract=extractor).run()
+    assert extractor.calls.count(str(target)) == 2
