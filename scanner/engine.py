@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from connectors import SourceUnavailable, connector_for
+from scanner import name_index
 from scanner.config import Config, extraction_limits
 from scanner.items import (
     CONTENT_DATE,
@@ -252,16 +253,19 @@ def item_row(item: Item, root_id: str, scan_id: int) -> dict:
 # --- the same bytes are not read twice -------------------------------------------------------------------------
 
 DIGEST_MAX_BYTES = 64 * 1024**2  # larger files are read again rather than hashed as well
+# Pictures, sound and video: never read in full by a scan (only their first bytes are sniffed), so not hashed.
+NOT_HASHED = frozenset(
+    "png jpg jpeg gif bmp tif tiff webp heic heif raw cr2 nef svg ico psd mp3 wav m4a aac ogg flac wma "
+    "mp4 m4v mov avi mkv wmv webm mpg mpeg 3gp flv".split()
+)
 REMEMBERED_TREES = 512  # results kept in a scan for copies of the same file
 REMEMBERED_INDEX_ENTRIES = 20_000  # a tree with more person-index entries than this is not kept
 
 
 def content_digest(item: Item) -> str | None:
-    """A digest of the item's bytes, or None when it is not worth one (an image, a file over
+    """A digest of the item's bytes, or None when it is not worth one (a picture or video, a file over
     ``DIGEST_MAX_BYTES``) or cannot be read (reading it for real then records why)."""
-    from scanner.extractors.registry import reads_content
-
-    if item.size is None or item.size > DIGEST_MAX_BYTES or not reads_content(item.extension):
+    if item.size is None or item.size > DIGEST_MAX_BYTES or item.extension in NOT_HASHED:
         return None
     digest = hashlib.blake2b(digest_size=20)
     try:
@@ -329,12 +333,19 @@ class ItemScanner:
     It touches no store, so it runs the same in the scanning process and in a worker process (``WorkerPool``).
     """
 
-    def __init__(self, config: Config, detectors: Sequence[Detector], extract: Callable[..., Document] | None = None):
+    def __init__(
+        self,
+        config: Config,
+        detectors: Sequence[Detector],
+        extract: Callable[..., Document] | None = None,
+        index_key: bytes | None = None,
+    ):
         if extract is None:
             from scanner.extractors import extract
         self.config = config
         self.detectors = list(detectors)
         self.extract = extract
+        self.index_key = index_key  # the person index's key: entries leave here only as keyed hashes
         self.limits = extraction_limits(config.extraction)
         # The person index (detectors/person_index.py): its entries are taken per item, stored with the findings.
         self.indexers = [d for d in self.detectors if hasattr(d, "take_index")]
@@ -381,7 +392,7 @@ class ItemScanner:
         for indexer in self.indexers:
             entries = indexer.take_index()
             if row["status"] in ("scanned", "error"):
-                result.index.append((item.id, entries))
+                result.index.append((item.id, name_index.hashed_entries(self.index_key, entries)))
         try:
             for child in children:
                 self._scan_tree(child, root_id, scan_id, result)
@@ -402,7 +413,7 @@ class WorkerStartError(Exception):
     """A worker process could not build its detectors; ``args[0]`` is why (a ``ConfigError`` for a missing model)."""
 
 
-def _start_worker(config: Config) -> None:
+def _start_worker(config: Config, index_key: bytes) -> None:
     """A worker process's start: its own detectors (and spaCy model). Ctrl-C is the scanning process's to handle.
 
     A failure is kept and raised with the first item, so the scan stops with the reason (an exception here
@@ -412,15 +423,15 @@ def _start_worker(config: Config) -> None:
     try:
         from detectors import build_detectors
 
-        _worker = ItemScanner(config, build_detectors(config.detection))
+        _worker = ItemScanner(config, build_detectors(config.detection), index_key=index_key)
     except Exception as exc:  # noqa: BLE001 - reported to the scanning process with the first item
         _worker_start_error = exc
 
 
-def _scan_in_worker(item: Item, scan_id: int) -> TreeResult:
+def _scan_in_worker(items: list[Item], scan_id: int) -> list[TreeResult]:
     if _worker is None:
         raise WorkerStartError(_worker_start_error)
-    return _worker.scan(item, scan_id)
+    return [_worker.scan(item, scan_id) for item in items]
 
 
 WORKER_DIED = "the process reading it stopped (it crashed or was killed): not checked"
@@ -428,58 +439,79 @@ WORKER_DIED = "the process reading it stopped (it crashed or was killed): not ch
 
 class WorkerPool:
     """``scan.workers`` processes reading and checking items; the scanning process lists, skips unchanged items
-    and writes the store. A few items per worker are in flight at once, so memory stays bounded.
+    and writes the store. Items go to the workers in small chunks (fewer, larger messages), and a few chunks
+    per worker are in flight at once, so no worker waits while a batch is written and memory stays bounded.
 
     A worker that dies (a crash inside a C library, the out-of-memory killer) breaks the whole pool: the items
     in flight are then retried one at a time in a new pool, so only the item that kills its worker again is
     recorded as an error and the others are checked as usual.
     """
 
-    def __init__(self, config: Config, workers: int):
+    CHUNK_ITEMS = 8
+    CHUNK_BYTES = 4 * 1024**2
+    CHUNKS_PER_WORKER = 3
+
+    def __init__(self, config: Config, workers: int, index_key: bytes):
         self.config = config
         self.workers = workers
-        self.limit = 2 * workers
-        self.in_flight: dict[Future, Item] = {}
+        self.index_key = index_key
+        self.limit = self.CHUNKS_PER_WORKER * workers
+        self.in_flight: dict[Future, list[Item]] = {}
+        self.chunk: list[Item] = []
+        self.chunk_bytes = 0
         self.executor = self._new_executor()
 
     def _new_executor(self) -> ProcessPoolExecutor:
         # spawn, not fork: the scanning process may hold threads (the agent's watcher) and an open store.
         return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_start_worker, initargs=(self.config,))
+                                   initializer=_start_worker, initargs=(self.config, self.index_key))
 
     def submit(self, item: Item, scan_id: int) -> Iterator[tuple[Item, TreeResult]]:
         """Queue ``item``; yields finished results while too many are in flight."""
-        self.in_flight[self.executor.submit(_scan_in_worker, item, scan_id)] = item
-        yield from self.drain(scan_id, self.limit - 1)
+        self.chunk.append(item)
+        self.chunk_bytes += item.size or 0
+        if len(self.chunk) >= self.CHUNK_ITEMS or self.chunk_bytes >= self.CHUNK_BYTES:
+            self._send(scan_id)
+            yield from self.drain(scan_id, self.limit - 1)
+
+    def _send(self, scan_id: int) -> None:
+        if self.chunk:
+            self.in_flight[self.executor.submit(_scan_in_worker, self.chunk, scan_id)] = self.chunk
+            self.chunk, self.chunk_bytes = [], 0
 
     def drain(self, scan_id: int, until: int = 0) -> Iterator[tuple[Item, TreeResult]]:
-        """Yield finished results until at most ``until`` items are in flight."""
+        """Yield finished results until at most ``until`` chunks are in flight (0: everything queued)."""
+        if until == 0:
+            self._send(scan_id)
         while len(self.in_flight) > until:
             done, _ = wait(self.in_flight, return_when=FIRST_COMPLETED)
             if any(isinstance(f.exception(), BrokenProcessPool) for f in done):
                 yield from self._recover(scan_id)
                 continue
             for future in done:
-                item = self.in_flight.pop(future)
+                items = self.in_flight.pop(future)
                 exc = future.exception()
                 if isinstance(exc, WorkerStartError):
                     raise exc.args[0] from None
-                yield item, (future.result() if exc is None else failed_tree(item, scan_id, _reason(exc)))
+                if exc is None:
+                    yield from zip(items, future.result())
+                else:
+                    yield from ((item, failed_tree(item, scan_id, _reason(exc))) for item in items)
 
     def _recover(self, scan_id: int) -> Iterator[tuple[Item, TreeResult]]:
         suspects = []
-        for future, item in self.in_flight.items():
+        for future, items in self.in_flight.items():
             if future.done() and future.exception() is None:
-                yield item, future.result()
+                yield from zip(items, future.result())
             else:
-                suspects.append(item)
+                suspects.extend(items)
         self.in_flight = {}
         self.executor.shutdown(wait=False, cancel_futures=True)
         log.warning("a worker process stopped; retrying its %d item(s) one at a time", len(suspects))
         self.executor = self._new_executor()
         for item in suspects:
             try:
-                result = self.executor.submit(_scan_in_worker, item, scan_id).result()
+                [result] = self.executor.submit(_scan_in_worker, [item], scan_id).result()
             except BrokenProcessPool:
                 result = failed_tree(item, scan_id, WORKER_DIED)
                 self.executor = self._new_executor()
@@ -521,6 +553,7 @@ class Engine:
         self._detectors = None if detectors is None else list(detectors)
         self._extract = extract
         self._scanner: ItemScanner | None = None
+        self._index_key: bytes | None = None
         self._pool: WorkerPool | None = None
         self._use_pool = False
         self.on_item = on_item or (lambda item, outcome: None)
@@ -546,7 +579,7 @@ class Engine:
     @property
     def scanner(self) -> ItemScanner:
         if self._scanner is None:
-            self._scanner = ItemScanner(self.config, self.detectors, self._extract)
+            self._scanner = ItemScanner(self.config, self.detectors, self._extract, self._index_key)
         return self._scanner
 
     # --- the run --------------------------------------------------------------------------------------------
@@ -577,6 +610,10 @@ class Engine:
 
     def _run(self, names: list[str], kind: str, work: Callable[[ScanSummary], object]) -> ScanSummary:
         started = time.monotonic()
+        # Loaded (or made) before anything is read: a lost key resets the index and has every item re-read.
+        self._index_key = name_index.load_key(self.store, create=True)
+        if self._scanner is not None:
+            self._scanner.index_key = self._index_key
         summary = ScanSummary(scan_id=self.store.start_scan(names, kind))
         self.summary = summary
         try:
@@ -602,7 +639,7 @@ class Engine:
         connector = connector_for(source)
         pool = None
         if self._use_pool and getattr(connector, "process_safe", False):
-            pool = self._pool = self._pool or WorkerPool(self.config, self.config.scan.workers)
+            pool = self._pool = self._pool or WorkerPool(self.config, self.config.scan.workers, self._index_key)
         try:
             for item in connector.items(lambda loc, reason: self._error(loc, reason)):
                 summary.items_seen += 1
@@ -712,8 +749,9 @@ class Engine:
         with self.store.transaction():
             for root_id, version, modified in self._pending_touched:
                 self.store.keep_content(root_id, version, modified)
-            for root_id, rows, findings in self._pending:
-                self.store.replace_tree(root_id, rows, findings, index=self._pending_index.get(root_id))
+            self.store.replace_trees(
+                [(root_id, rows, findings, self._pending_index.get(root_id)) for root_id, rows, findings in self._pending]
+            )
             for seen_id in self._pending_seen:
                 self.store.mark_seen(seen_id, scan_id)
             for root_id, exposure, exposed in self._pending_exposure:

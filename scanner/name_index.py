@@ -112,20 +112,25 @@ def token_hash(key: bytes, kind: str, token: str) -> int:
 # --- writing (inside the store's transaction) -----------------------------------------------------------------
 
 
-def replace_index(store, root_id: str, index: Sequence[tuple[str, list[Entry]]] | None) -> None:
-    """Drop a tree's index rows and write ``index`` ((item id, entries) per item read); None: not indexed."""
+def hashed_entries(key: bytes, entries: Iterable[Entry]) -> list[tuple[int, int, int, int]]:
+    """An item's index entries as the store keeps them: (keyed hash of kind and token, seg, pos, cell)."""
+    return [(token_hash(key, kind, token), seg, pos, cell) for kind, token, seg, pos, cell in entries]
+
+
+def replace_index(store, root_id: str, index: Sequence[tuple[str, list[tuple[int, int, int, int]]]] | None) -> None:
+    """Drop a tree's index rows and write ``index`` ((item id, ``hashed_entries``) per item read); None: not
+    indexed."""
     db = store.db
     db.execute("DELETE FROM index_items WHERE root_id = ?", [root_id])
     if index is None:
         return
-    key = load_key(store, create=True) if any(entries for _, entries in index) else None
     conn = db.conn
     for item_id, entries in index:
         n = conn.execute("INSERT OR REPLACE INTO index_items (item_id, root_id) VALUES (?, ?)", [item_id, root_id]).lastrowid
         if entries:
             conn.executemany(
                 "INSERT OR IGNORE INTO name_index (n, h, seg, pos, cell) VALUES (?, ?, ?, ?, ?)",
-                [(n, token_hash(key, kind, token), seg, pos, cell) for kind, token, seg, pos, cell in entries],
+                [(n, h, seg, pos, cell) for h, seg, pos, cell in entries],
             )
 
 

@@ -253,27 +253,39 @@ class Store:
     ) -> None:
         """Replace a top-level item, its members and all their findings. Call inside a transaction.
 
-        ``index``: the person-index entries per item ((item id, entries)), kept as keyed hashes; None: none."""
-        name_index.replace_index(self, root_id, index)
-        first_seen = {
-            row[0]: row[1]
-            for row in self.db.execute("SELECT id, first_seen_scan FROM items WHERE root_id = ?", [root_id])
-        }
-        for row in items:
-            row["first_seen_scan"] = first_seen.get(row["id"], row["first_seen_scan"])
-        if first_seen:  # a rescan: keep what it replaces; a row with no kind says "had none" is known too
-            replaced_in = items[0].get("scanned_in_scan") if items else None
-            self.db.execute(
-                "INSERT INTO finding_history (replaced_in_scan, item_id, root_id, kind, entity_type, count) "
-                "SELECT ?, item_id, root_id, kind, entity_type, count FROM findings WHERE root_id = ? "
-                "UNION ALL SELECT ?, ?, ?, NULL, NULL, NULL",
-                [replaced_in, root_id, replaced_in, root_id, root_id],
-            )
-        self.db.execute("DELETE FROM findings WHERE root_id = ?", [root_id])
-        self.db.execute("DELETE FROM items WHERE root_id = ?", [root_id])
-        self.db["items"].insert_all(items, replace=True)
-        if findings:
-            self.db["findings"].insert_all(findings)
+        ``index``: the person-index entries per item ((item id, ``name_index.hashed_entries``)); None: none."""
+        self.replace_trees([(root_id, items, findings, index)])
+
+    def replace_trees(self, trees: list[tuple[str, list[dict], list[dict], list | None]]) -> None:
+        """``replace_tree`` for a batch of (root id, items, findings, index), written together (the engine's
+        batches: one insert per table)."""
+        trees = list({tree[0]: tree for tree in trees}.values())  # a tree given twice: the later one
+        all_items: list[dict] = []
+        all_findings: list[dict] = []
+        for root_id, items, findings, index in trees:
+            name_index.replace_index(self, root_id, index)
+            first_seen = {
+                row[0]: row[1]
+                for row in self.db.execute("SELECT id, first_seen_scan FROM items WHERE root_id = ?", [root_id])
+            }
+            for row in items:
+                row["first_seen_scan"] = first_seen.get(row["id"], row["first_seen_scan"])
+            if first_seen:  # a rescan: keep what it replaces; a row with no kind says "had none" is known too
+                replaced_in = items[0].get("scanned_in_scan") if items else None
+                self.db.execute(
+                    "INSERT INTO finding_history (replaced_in_scan, item_id, root_id, kind, entity_type, count) "
+                    "SELECT ?, item_id, root_id, kind, entity_type, count FROM findings WHERE root_id = ? "
+                    "UNION ALL SELECT ?, ?, ?, NULL, NULL, NULL",
+                    [replaced_in, root_id, replaced_in, root_id, root_id],
+                )
+            self.db.execute("DELETE FROM findings WHERE root_id = ?", [root_id])
+            self.db.execute("DELETE FROM items WHERE root_id = ?", [root_id])
+            all_items.extend(items)
+            all_findings.extend(findings)
+        if all_items:
+            self.db["items"].insert_all(all_items, replace=True)
+        if all_findings:
+            self.db["findings"].insert_all(all_findings)
 
     def mark_gone(self, source: str, scan_id: int, under: str | None = None, sep: str = "/") -> int:
         """Items of ``source`` not seen by this scan have vanished: keep their record, marked gone.

@@ -7,11 +7,11 @@ from typing import BinaryIO
 from scanner.extractors.registry import register
 from scanner.items import Document, ExtractionLimits, Item
 
-@register("png", "jpeg", "jpg", "gif", "bmp", "tiff", "tif", "webp", "heic", reads_content=False)
+@register("png", "jpeg", "jpg", "gif", "bmp", "tiff", "tif", "webp", "heic")
 def extract_image(item: Item, stream: BinaryIO, limits: ExtractionLimits) -> Document:
     return Document("image", not_scanned="image (no text layer; OCR is not enabled)")
 
 
-@register("binary", reads_content=False)
+@register("binary")
 def extract_binary(item: Item, stream: BinaryIO, limits: ExtractionLimits) -> Document:
     return Document("binary", not_scanned="unknown binary type")

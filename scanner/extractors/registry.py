@@ -21,26 +21,17 @@ ExtractFunction = Callable[[Item, BinaryIO, ExtractionLimits], Document]
 class Registration:
     extract: ExtractFunction
     needs_seek: bool  # the library seeks (zip containers, OLE2, PDF): non-seekable streams are spooled first
-    reads_content: bool = True  # False: the type is recorded without reading it (images, unknown binaries)
 
 
 EXTRACTORS: dict[str, Registration] = {}
 
 
-def register(
-    *file_types: str, needs_seek: bool = False, reads_content: bool = True
-) -> Callable[[ExtractFunction], ExtractFunction]:
+def register(*file_types: str, needs_seek: bool = False) -> Callable[[ExtractFunction], ExtractFunction]:
     def add(function: ExtractFunction) -> ExtractFunction:
         for file_type in file_types:
             if file_type in EXTRACTORS:
                 raise ValueError(f"two extractors registered for {file_type!r}")
-            EXTRACTORS[file_type] = Registration(function, needs_seek, reads_content)
+            EXTRACTORS[file_type] = Registration(function, needs_seek)
         return function
 
     return add
-
-
-def reads_content(extension: str) -> bool:
-    """Whether a file named ``*.extension`` is probably read in full (a document type, not an image)."""
-    registration = EXTRACTORS.get(extension)
-    return registration is not None and registration.reads_content
