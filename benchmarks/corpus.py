@@ -81,12 +81,21 @@ def tiny_files(root: Path, count: int) -> CorpusInfo:
     return _survey(root)
 
 
-def touch_fraction(root: Path, fraction: float) -> int:
-    """Change the modification time of every (1/fraction)-th file, as an edit would; returns how many."""
+def change_fraction(root: Path, fraction: float) -> int:
+    """Edit every (1/fraction)-th file, as a person would: its bytes become those of the same file in the next
+    copy of the evaluation set (a valid file of the same kind with other people and numbers). Files whose copy
+    has the same bytes (a policy, a lesson) are left alone. Returns how many files changed."""
     files = sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith("."))
-    step = max(1, round(1 / fraction))
-    changed = files[::step]
-    for path in changed:
+    sets = sorted(p for p in root.iterdir() if p.is_dir())
+    following = {a: b for a, b in zip(sets, sets[1:] + sets[:1])}
+    changed = 0
+    for path in files[:: max(1, round(1 / fraction))]:
+        own_set = next((s for s in sets if s in path.parents), None)
+        donor = following[own_set] / path.relative_to(own_set) if own_set is not None else None
+        if donor is None or not donor.is_file() or donor.read_bytes() == path.read_bytes():
+            continue
         st = path.stat()
+        path.write_bytes(donor.read_bytes())
         os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
-    return len(changed)
+        changed += 1
+    return changed

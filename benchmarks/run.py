@@ -268,10 +268,14 @@ def report(info, scans: list[ScanRun], split: Split, ours_sample_s: float, presi
     for s in scans + tiny:
         lines.append(f"  {s.label:<16}{s.items_seen:>8,}{s.items_scanned:>8,}{s.seconds:>9.1f}{s.wall:>9.1f}"
                      f"{s.items_per_s:>10,.0f}{s.source_mb_per_s:>10.2f}{s.peak_rss_mb:>8.0f} MB")
-    cold, one = scans[0], next((s for s in scans if s.label == "cold, 1 worker"), None)
-    lines.append(f"  end to end: {cold.source_mb_per_s:.2f} MB/s of source ({cold.label}; target >= 2)")
-    if one is not None:
-        lines.append(f"  {cold.label.split(', ')[1]} vs 1: {one.seconds / cold.seconds:.2f}x scan time, "
+    best = {}
+    for s in scans:
+        if s.label.startswith("cold, ") and (s.label not in best or s.seconds < best[s.label].seconds):
+            best[s.label] = s
+    cold, one = next(iter(best.values())), best.get("cold, 1 wkr")
+    lines.append(f"  end to end (best {cold.label}): {cold.source_mb_per_s:.2f} MB/s of source (target >= 2)")
+    if one is not None and one is not cold:
+        lines.append(f"  {cold.label.split(', ')[1]} vs 1 (best of each): {one.seconds / cold.seconds:.2f}x scan time, "
                      f"{one.wall / cold.wall:.2f}x wall time incl. start-up (target >= 1.7x)")
     text_mb = split.text_bytes / MB
     lines += [
@@ -316,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2,
                         help="scan.workers for the gdprscan scans (default 2); other than 1, a cold scan with 1 "
                              "worker is also run as the baseline of the speed-up")
+    parser.add_argument("--repeat", type=int, default=2, help="cold scans of each kind, best one compared (default 2)")
     parser.add_argument("--presidio-sample-mb", type=float, default=1.0,
                         help="MB of extracted text Presidio analyses (it runs about 0.03 MB/s; default 1)")
     parser.add_argument("--no-presidio", action="store_true", help="skip Presidio and the accuracy comparison")
@@ -329,19 +334,21 @@ def main(argv: list[str] | None = None) -> int:
     print(f"corpus ready ({time.monotonic() - started:.0f} s): {info.files:,} files, {info.bytes / MB:.1f} MB",
           file=sys.stderr)
 
-    db = work / "bench.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    config = write_config(work / "bench.yaml", db, info.root, args.workers)
-    scans = [run_scan(f"cold, {args.workers} wkr", config), run_scan("unchanged", config)]
-    changed = bench_corpus.touch_fraction(info.root, 0.01)
+    # Cold scans with scan.workers and, as the baseline of the speed-up, with 1 worker, alternately, each on a
+    # fresh store, --repeat times: the best of each is compared (a shared machine's timings wander).
+    configs = {workers: write_config(work / f"bench-{workers}w.yaml", work / f"bench-{workers}w.db", info.root, workers)
+               for workers in dict.fromkeys([args.workers, 1])}
+    cold: dict[int, list[ScanRun]] = {workers: [] for workers in configs}
+    for _ in range(args.repeat):
+        for workers, config in configs.items():
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{work / f'bench-{workers}w.db'}{suffix}").unlink(missing_ok=True)
+            cold[workers].append(run_scan(f"cold, {workers} wkr", config))
+    config = configs[args.workers]  # its store holds the last cold scan's results
+    scans = [run for workers in configs for run in cold[workers]]
+    scans.append(run_scan("unchanged", config))
+    changed = bench_corpus.change_fraction(info.root, 0.01)
     scans.append(run_scan(f"{changed} changed", config))
-    if args.workers != 1:
-        # The baseline for the workers' speed-up: the same cold scan in one process, on a store of its own.
-        one_db = work / "bench-1worker.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{one_db}{suffix}").unlink(missing_ok=True)
-        scans.append(run_scan("cold, 1 worker", write_config(work / "bench-1.yaml", one_db, info.root, 1)))
     print("scans done", file=sys.stderr)
 
     tiny: list[ScanRun] = []

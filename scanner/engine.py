@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import multiprocessing
+import os
 import signal
 import threading
 import time
@@ -420,12 +421,19 @@ def _start_worker(config: Config, index_key: bytes) -> None:
     would only say that the pool broke)."""
     global _worker, _worker_start_error
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, daemon=True).start()
     try:
         from detectors import build_detectors
 
         _worker = ItemScanner(config, build_detectors(config.detection), index_key=index_key)
     except Exception as exc:  # noqa: BLE001 - reported to the scanning process with the first item
         _worker_start_error = exc
+
+
+def _exit_with_parent() -> None:
+    """A worker of a scanning process that was killed (SIGKILL, the out-of-memory killer) is not left behind."""
+    multiprocessing.parent_process().join()
+    os._exit(1)
 
 
 def _scan_in_worker(items: list[Item], scan_id: int) -> list[TreeResult]:

@@ -141,3 +141,55 @@ def test_given_detectors_run_in_this_process(tmp_path, monkeypatch):
     monkeypatch.setattr(engine_module, "WorkerPool", None)  # would fail if a pool were made
     summary, records, _, _ = _scan(_config(root, tmp_path / "store.db", workers=2), [EmailDetector()])
     assert summary.status == "completed" and records[0]["entities"] == {"EMAIL_ADDRESS": 1}
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as handle:
+            found.update(int(c) for c in handle.read().split())
+    return found
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return handle.read().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def test_workers_do_not_outlive_a_killed_scan(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import yaml
+
+    root = tmp_path / "share"
+    root.mkdir()
+    for n in range(3000):
+        (root / f"note{n:04d}.txt").write_text(f"Please email parent{n}@example.com about the trip.\n" * 20)
+    config = tmp_path / "config.yaml"
+    config.write_text(yaml.safe_dump({
+        "store": {"path": str(tmp_path / "store.db")},
+        "sources": [{"type": "filesystem", "name": "share", "paths": [str(root)]}],
+        "scan": {"workers": 2},
+        "detection": {"entities": ["EMAIL_ADDRESS"], "ner": "off"},
+    }))
+    scan = subprocess.Popen([sys.executable, "-m", "scanner.cli", "scan", "--config", str(config), "--no-progress"],
+                            cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    while len(workers) < 2 and time.monotonic() < deadline and scan.poll() is None:
+        workers = {p for p in _children(scan.pid) if "spawn_main" in _cmdline(p)}
+        time.sleep(0.05)
+    assert len(workers) == 2, "the scan should have started two worker processes"
+    scan.send_signal(signal.SIGKILL)
+    scan.wait()
+    deadline = time.monotonic() + 15
+    while any(os.path.exists(f"/proc/{p}") and "spawn_main" in _cmdline(p) for p in workers):
+        assert time.monotonic() < deadline, "worker processes outlived the killed scan"
+        time.sleep(0.1)
