@@ -260,8 +260,10 @@ class _BusyEngine:
 
     def __init__(self, agent: Agent):
         self.agent = agent
+        # The nightly scan uses scan.workers; rescans of a few changed files (run_paths) stay in this process.
         self.engine = Engine(
-            agent.config, agent.store, agent.detectors, extract=agent.extract, on_item=self._after_item
+            agent.config, agent.store, agent.detectors, extract=agent.extract, on_item=self._after_item,
+            workers=agent.config.scan.workers,
         )
 
     def _after_item(self, item, outcome) -> None:

@@ -542,9 +542,10 @@ class Engine:
     """Runs one scan over a list of sources into a store.
 
     ``detectors``: the detectors to run in this process; None builds them from ``config.detection`` when first
-    needed. Given none and with ``scan.workers`` above 1, a full scan of a source whose items open in another
-    process (``Connector.process_safe``) is read and checked in worker processes, each building its own
-    detectors from the configuration.
+    needed. ``workers``: with more than 1, a full scan of a source whose items open in another process
+    (``Connector.process_safe``) is read and checked in that many worker processes, each building its own
+    detectors from the configuration (the same detectors, when ``detectors`` were built from it too). By
+    default ``scan.workers`` when no detectors are given, else 1 (tests hand in detectors of their own).
     """
 
     def __init__(
@@ -555,10 +556,12 @@ class Engine:
         *,
         extract: Callable[..., Document] | None = None,
         on_item: Callable[[Item, str], None] | None = None,
+        workers: int | None = None,
     ):
         self.config = config
         self.store = store
         self._detectors = None if detectors is None else list(detectors)
+        self.workers = workers if workers is not None else config.scan.workers if detectors is None else 1
         self._extract = extract
         self._scanner: ItemScanner | None = None
         self._index_key: bytes | None = None
@@ -599,8 +602,7 @@ class Engine:
             for source in sources:
                 self._scan_source(source, summary)
 
-        # Worker processes build their own detectors from the configuration: only when this engine was given none.
-        self._use_pool = self.config.scan.workers > 1 and self._detectors is None and self._extract is None
+        self._use_pool = self.workers > 1 and self._extract is None
         return self._run([s.name for s in sources], kind, scan_all)
 
     def run_paths(
@@ -647,7 +649,7 @@ class Engine:
         connector = connector_for(source)
         pool = None
         if self._use_pool and getattr(connector, "process_safe", False):
-            pool = self._pool = self._pool or WorkerPool(self.config, self.config.scan.workers, self._index_key)
+            pool = self._pool = self._pool or WorkerPool(self.config, self.workers, self._index_key)
         try:
             for item in connector.items(lambda loc, reason: self._error(loc, reason)):
                 summary.items_seen += 1

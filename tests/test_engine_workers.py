@@ -193,3 +193,29 @@ def test_workers_do_not_outlive_a_killed_scan(tmp_path):
     while any(os.path.exists(f"/proc/{p}") and "spawn_main" in _cmdline(p) for p in workers):
         assert time.monotonic() < deadline, "worker processes outlived the killed scan"
         time.sleep(0.1)
+
+
+def test_detectors_given_and_workers_asked_for_use_the_workers(tmp_path, monkeypatch):
+    """The agent's nightly scan: its own detectors in hand, scan.workers processes for the reading."""
+    from tests.fakes import EmailDetector
+
+    root = tmp_path / "share"
+    root.mkdir()
+    for n in range(20):
+        (root / f"note{n:02d}.txt").write_text(f"Please email parent{n}@example.com about the trip.\n")
+    pools = []
+
+    class CountingPool(engine_module.WorkerPool):
+        def __init__(self, *args):
+            super().__init__(*args)
+            pools.append(self)
+
+    monkeypatch.setattr(engine_module, "WorkerPool", CountingPool)
+    config = _config(root, tmp_path / "store.db", workers=2, entities=["EMAIL_ADDRESS"], ner="off")
+    store = Store(config.store.path)
+    try:
+        summary = Engine(config, store, [EmailDetector()], workers=2).run()
+        emails = sum(r["entities"].get("EMAIL_ADDRESS", 0) for r in finding_records(store))
+    finally:
+        store.close()
+    assert len(pools) == 1 and summary.items_scanned == 20 and emails == 20
