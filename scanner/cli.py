@@ -90,16 +90,19 @@ def _resolve_config(paths: tuple[str, ...], config_file: str | None, db: str | N
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="YAML config (see config.example.yaml).")
 @click.option("--db", type=click.Path(dir_okay=False), help="Findings store (SQLite). Default: the config's, or ./gdprscan.db.")
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when on a terminal).")
-def scan(paths, config_file, db, progress):
+@click.option("--reread", is_flag=True, help="Read every file again, changed or not (after a roster update, say).")
+def scan(paths, config_file, db, progress, reread):
     """Scan files for personal data and record what is found.
 
     Paths scan ad hoc with default settings; --config scans the configured sources. Rescans are incremental:
-    unchanged files cost a stat, changed files are re-read, vanished files are marked gone.
+    unchanged files cost a stat, changed files are re-read, vanished files are marked gone. After a change to
+    the detection or extraction settings (or an upgrade) every file is read again; --reread asks for that.
 
     \b
     Example:
       gdprscan scan /mnt/staff-share --db findings.db
       gdprscan scan --config /etc/gdprscan/config.yaml
+      gdprscan scan --config /etc/gdprscan/config.yaml --reread
     """
     from detectors import build_detectors
     from scanner.engine import Engine
@@ -132,7 +135,7 @@ def scan(paths, config_file, db, progress):
                 done_bytes += item.size or 0
                 bar.update(task, advance=1, bytes=_human_bytes(done_bytes), current=item.name[-60:])
 
-            summary = Engine(config, store, detectors, on_item=on_item).run()
+            summary = Engine(config, store, detectors, on_item=on_item, reread=reread).run()
         _print_summary(summary, config.store.path)
         store.close()
 

@@ -251,6 +251,18 @@ def item_row(item: Item, root_id: str, scan_id: int) -> dict:
     }
 
 
+READING_SETTINGS = "reading_settings"  # store meta: a digest of what the findings were made with
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("gdprscan")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 # --- the same bytes are not read twice -------------------------------------------------------------------------
 
 DIGEST_MAX_BYTES = 64 * 1024**2  # larger files are read again rather than hashed as well
@@ -557,11 +569,13 @@ class Engine:
         extract: Callable[..., Document] | None = None,
         on_item: Callable[[Item, str], None] | None = None,
         workers: int | None = None,
+        reread: bool = False,
     ):
         self.config = config
         self.store = store
         self._detectors = None if detectors is None else list(detectors)
         self.workers = workers if workers is not None else config.scan.workers if detectors is None else 1
+        self.reread = reread  # read every item again, changed or not (``gdprscan scan --reread``)
         self._extract = extract
         self._scanner: ItemScanner | None = None
         self._index_key: bytes | None = None
@@ -622,6 +636,7 @@ class Engine:
         started = time.monotonic()
         # Loaded (or made) before anything is read: a lost key resets the index and has every item re-read.
         self._index_key = name_index.load_key(self.store, create=True)
+        self._reread_if_settings_changed()
         if self._scanner is not None:
             self._scanner.index_key = self._index_key
         summary = ScanSummary(scan_id=self.store.start_scan(names, kind))
@@ -644,6 +659,26 @@ class Engine:
             summary.findings = self.store.findings_totals()
             self.store.finish_scan(summary.scan_id, summary.status, summary.counts())
         return summary
+
+    def _reread_if_settings_changed(self) -> None:
+        """Findings depend on the detection and extraction settings and on gdprscan's version: when these differ
+        from the ones the store's findings were made with (or ``reread`` asks for it), every item is marked to be
+        read again, in the store, so an interrupted re-read carries on. The roster's contents are left out (an
+        MIS export changes weekly; a re-read of every share each time would not be wanted): its path counts."""
+        settings = json.dumps(
+            {"detection": self.config.detection.model_dump(mode="json"),
+             "extraction": self.config.extraction.model_dump(mode="json"), "gdprscan": _version()},
+            sort_keys=True,
+        )
+        fingerprint = hashlib.sha256(settings.encode()).hexdigest()[:16]
+        stored = self.store.meta(READING_SETTINGS)
+        if self.reread or (stored is not None and stored != fingerprint):
+            why = "reread asked for" if self.reread else "settings changed"
+            log.warning("%s: every item is read again by this scan", why)
+            with self.store.transaction():
+                name_index.reread_everything(self.store.db, why)
+        if stored != fingerprint:
+            self.store.set_meta(READING_SETTINGS, fingerprint)
 
     def _scan_source(self, source, summary: ScanSummary) -> None:
         connector = connector_for(source)

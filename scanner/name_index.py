@@ -51,8 +51,13 @@ def ensure_schema(db) -> None:
 
 def _reread_everything(db) -> None:
     """Make the next scan re-read every item (an unchanged item is otherwise only stat'ed, never indexed)."""
+    reread_everything(db, "reindex")
+
+
+def reread_everything(db, why: str) -> None:
+    """Make the next scan re-read every item: no stored version or digest of the bytes will match."""
     if "items" in db.table_names() and "version" in db["items"].columns_dict:
-        db.execute("UPDATE items SET version = version || ' (reindex)' WHERE version IS NOT NULL")
+        db.execute(f"UPDATE items SET version = version || ' ({why})' WHERE version IS NOT NULL")
         if "content_hash" in db["items"].columns_dict:  # nor may the same bytes excuse an item from a re-read
             db.execute("UPDATE items SET content_hash = NULL")
 

@@ -336,3 +336,19 @@ def test_a_touched_file_with_the_same_bytes_is_not_read_again(tmp_path, share):
     os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns + 9_000_000_000))
     Engine(engine.config, store, engine.detectors, extract=extractor).run()
     assert extractor.calls.count(str(target)) == 2
+
+
+def test_changed_detection_settings_have_every_item_read_again(tmp_path, share):
+    engine, store, extractor = make_engine(tmp_path, share)
+    engine.run()
+    assert len(extractor.calls) == 3
+    Engine(engine.config, store, engine.detectors, extract=extractor).run()
+    assert len(extractor.calls) == 3  # same settings: nothing read again
+    changed = engine.config.model_copy(update={"detection": engine.config.detection.model_copy(update={"snippet_chars": 10})})
+    summary = Engine(changed, store, engine.detectors, extract=extractor).run()
+    assert len(extractor.calls) == 6 and summary.items_unchanged == 0 and summary.items_scanned == 3
+    Engine(changed, store, engine.detectors, extract=extractor).run()
+    assert len(extractor.calls) == 6  # recorded: the next scan is incremental again
+    Engine(changed, store, engine.detectors, extract=extractor, reread=True).run()
+    assert len(extractor.calls) == 9  # --reread
+    assert findings_of(store, share / "a.txt") == {"EMAIL_ADDRESS": 2}
