@@ -136,7 +136,7 @@ def item_trees(root: Path) -> Iterator:
 
 def extracted(item, limits) -> list[tuple[str, list]]:
     """(location, text batches) for ``item`` and every member/attachment in it, as the engine would read them."""
-    from scanner.engine import batches
+    from scanner.item_scan import batches
     from scanner.extractors import extract
 
     out: list[tuple[str, list]] = []

@@ -4,6 +4,9 @@ An unchanged item costs a stat (its version is compared with the store's); a cha
 and its findings replaced; an item a completed listing no longer yields is marked gone. A failure on one item
 is recorded with its reason and the scan goes on. Work is committed in batches, so an interrupted scan keeps
 what it finished and the next run carries on from there.
+
+One item is read and checked by ``scanner.item_scan``, here or in worker processes (``scanner.workers``); a file
+with the same bytes as one already read is not read again (``scanner.copies``).
 """
 
 from __future__ import annotations
@@ -11,41 +14,21 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import multiprocessing
-import os
-import signal
-import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from connectors import SourceUnavailable, connector_for
 from scanner import name_index
-from scanner.config import Config, extraction_limits
-from scanner.items import (
-    CONTENT_DATE,
-    Detector,
-    Document,
-    Encrypted,
-    ExtractionError,
-    Finding,
-    Item,
-    NotScanned,
-    Segment,
-    TextBatch,
-    item_id,
-)
+from scanner.config import Config
+from scanner.copies import REMEMBERED_TREES, content_digest, copied_tree, fully_read, small_enough
+from scanner.item_scan import ItemScanner, TreeResult
+from scanner.items import Detector, Document, Item
 from scanner.store import Store
+from scanner.workers import WorkerPool
 
 log = logging.getLogger("gdprscan.engine")
-
-BATCH_CHARS = 50_000  # text handed to detectors at once: big enough to batch, small enough to bound memory
-MAX_LOCATORS = 10  # places kept per finding; the count says how many there were
-MAX_RAW_VALUES = 50
 
 
 @dataclass
@@ -77,180 +60,6 @@ class ScanSummary:
         }
 
 
-def batches(segments: Iterable[Segment], max_chars: int = BATCH_CHARS) -> Iterator[TextBatch]:
-    """Group segments into TextBatches of about ``max_chars``; a longer segment is cut into pieces."""
-    pending: list[Segment] = []
-    size = 0
-    try:
-        for seg in segments:
-            text = seg.text
-            if not text or text.isspace():
-                continue
-            pieces = (
-                [seg]
-                if len(text) <= max_chars
-                else [Segment(text[i : i + max_chars], seg.locator, seg.record) for i in range(0, len(text), max_chars)]
-            )
-            for piece in pieces:
-                if pending and size + len(piece.text) > max_chars:
-                    yield TextBatch.of(pending)
-                    pending, size = [], 0
-                pending.append(piece)
-                size += len(piece.text)
-    except Exception:
-        # The file broke part-way (a corrupt page, an unclosed tag): what was read before still gets checked.
-        if pending:
-            yield TextBatch.of(pending)
-        raise
-    if pending:
-        yield TextBatch.of(pending)
-
-
-class FindingTally:
-    """Aggregates one item's findings by (kind, entity type): count, best confidence and snippet, locators."""
-
-    def __init__(self, keep_raw_values: bool):
-        self.keep_raw_values = keep_raw_values
-        self.by_key: dict[tuple[str, str], dict] = {}
-        self.content_dates: dict[str, str] = {}
-
-    def date_columns(self) -> dict:
-        """The item row's retention triggers: ``birth_year`` (int) and ``leaving_date`` (``YYYY-MM``)."""
-        birth = self.content_dates.get("BIRTH_YEAR")
-        return {"birth_year": int(birth) if birth else None, "leaving_date": self.content_dates.get("LEAVING_DATE")}
-
-    def add(self, finding: Finding) -> None:
-        if finding.kind == CONTENT_DATE:
-            # A retention trigger: keep only the latest year / year-month per item, never as a finding row.
-            if finding.value > self.content_dates.get(finding.entity_type, ""):
-                self.content_dates[finding.entity_type] = finding.value
-            return
-        key = (finding.kind, finding.entity_type)
-        entry = self.by_key.get(key)
-        if entry is None:
-            entry = self.by_key[key] = {
-                "count": 0,
-                "confidence": -1.0,
-                "snippet": "",
-                "locators": [],
-                "detectors": set(),
-                "evidence": set(),
-                "raw_values": [],
-            }
-        entry["count"] += 1
-        if finding.confidence > entry["confidence"]:
-            entry["confidence"] = finding.confidence
-            entry["snippet"] = finding.snippet
-        if finding.locator not in entry["locators"] and len(entry["locators"]) < MAX_LOCATORS:
-            entry["locators"].append(finding.locator)
-        entry["detectors"].add(finding.detector)
-        entry["evidence"].update(finding.evidence)
-        if self.keep_raw_values and finding.value and len(entry["raw_values"]) < MAX_RAW_VALUES:
-            if finding.value not in entry["raw_values"]:
-                entry["raw_values"].append(finding.value)
-
-    def rows(self, item_id: str, root_id: str) -> list[dict]:
-        return [
-            {
-                "item_id": item_id,
-                "root_id": root_id,
-                "kind": kind,
-                "entity_type": entity_type,
-                "count": e["count"],
-                "confidence": round(e["confidence"], 3),
-                "snippet": e["snippet"],
-                "locators": json.dumps(e["locators"]),
-                "detectors": json.dumps(sorted(e["detectors"])),
-                "evidence": json.dumps(sorted(e["evidence"])),
-                "raw_values": json.dumps(e["raw_values"]) if self.keep_raw_values else None,
-            }
-            for (kind, entity_type), e in sorted(self.by_key.items())
-        ]
-
-
-class ItemTimeout(Exception):
-    """An item took longer than ``scan.item_timeout``."""
-
-
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Raise ``ItemTimeout`` in this block after ``seconds`` (main thread, POSIX; elsewhere no limit).
-
-    The alarm interrupts Python code and sleeps; a long call inside a C library ends first, then the item stops.
-    """
-    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def expire(signum, frame):
-        raise ItemTimeout(f"took longer than {seconds:g} s (scan.item_timeout): not fully checked")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, (ExtractionError, NotScanned, ItemTimeout)):
-        return str(exc) or type(exc).__name__
-    if isinstance(exc, PermissionError):
-        return "permission denied"
-    if isinstance(exc, FileNotFoundError):
-        return "file vanished during the scan"
-    if isinstance(exc, OSError):
-        return f"cannot read: {exc.strerror or exc}"
-    if isinstance(exc, MemoryError):
-        return "too large to process in memory"
-    return f"unexpected {type(exc).__name__}: {str(exc)[:200]}"
-
-
-@dataclass
-class TreeResult:
-    """What reading and checking one top-level item gives, members included; the engine writes it to the store."""
-
-    rows: list[dict]  # the item's row, then its members' (archive members, attachments)
-    findings: list[dict]
-    index: list | None  # person-index entries per item: [(item_id, entries)]; None without an indexer
-    errors: list[tuple[str, str, str | None]]  # (location, reason, item id)
-
-
-def item_row(item: Item, root_id: str, scan_id: int) -> dict:
-    """The store row of an item as first read: status ``scanned`` until something says otherwise."""
-    return {
-        "id": item.id,
-        "root_id": root_id,
-        "parent_id": None if item.parent_location is None else item_id(item.source, item.parent_location),
-        "source": item.source,
-        "location": item.location,
-        "name": item.name,
-        "file_type": item.extension or None,
-        "size": item.size,
-        "created": item.created.isoformat() if item.created else None,
-        "modified": item.modified.isoformat() if item.modified else None,
-        "owner": item.owner,
-        "version": item.version,
-        "exposure": json.dumps(item.exposure.as_dict()),
-        "exposed": int(item.exposure.exposed),
-        "encrypted": 0,
-        "status": "scanned",
-        "reason": None,
-        "depth": item.depth,
-        "text_chars": 0,
-        "first_seen_scan": scan_id,
-        "last_seen_scan": scan_id,
-        "scanned_in_scan": scan_id,
-        "gone": 0,
-        "gone_in_scan": None,
-        "birth_year": None,
-        "leaving_date": None,
-        "content_hash": None,
-    }
-
-
 READING_SETTINGS = "reading_settings"  # store meta: a digest of what the findings were made with
 
 
@@ -261,293 +70,6 @@ def _version() -> str:
         return version("gdprscan")
     except PackageNotFoundError:
         return "unknown"
-
-
-# --- the same bytes are not read twice -------------------------------------------------------------------------
-
-DIGEST_MAX_BYTES = 64 * 1024**2  # larger files are read again rather than hashed as well
-# Pictures, sound and video: never read in full by a scan (only their first bytes are sniffed), so not hashed.
-NOT_HASHED = frozenset(
-    "png jpg jpeg gif bmp tif tiff webp heic heif raw cr2 nef svg ico psd mp3 wav m4a aac ogg flac wma "
-    "mp4 m4v mov avi mkv wmv webm mpg mpeg 3gp flv".split()
-)
-REMEMBERED_TREES = 512  # results kept in a scan for copies of the same file
-REMEMBERED_INDEX_ENTRIES = 20_000  # a tree with more person-index entries than this is not kept
-
-
-def content_digest(item: Item) -> str | None:
-    """A digest of the item's bytes, or None when it is not worth one (a picture or video, a file over
-    ``DIGEST_MAX_BYTES``) or cannot be read (reading it for real then records why)."""
-    if item.size is None or item.size > DIGEST_MAX_BYTES or item.extension in NOT_HASHED:
-        return None
-    digest = hashlib.blake2b(digest_size=20)
-    try:
-        with item.open() as stream:
-            while chunk := stream.read(1024 * 1024):
-                digest.update(chunk)
-    except Exception:  # noqa: BLE001 - unreadable now: the extraction will say why
-        return None
-    return digest.hexdigest()
-
-
-def copied_tree(original: Item, result: TreeResult, item: Item, scan_id: int) -> TreeResult:
-    """``original``'s ``result`` for ``item``, a file with the same bytes elsewhere: the rows, findings, index
-    entries and errors of the item and its members, re-keyed to ``item``'s location, with ``item``'s own file
-    details (name, times, owner, permissions)."""
-    prefix = len(original.location)
-    ids: dict[str, str] = {}
-    rows = []
-    for row in result.rows:
-        if row["id"] == original.id:
-            new = item_row(item, item.id, scan_id)
-            new.update({key: row[key] for key in _CONTENT_FIELDS})
-        else:
-            location = item.location + row["location"][prefix:]
-            new = dict(row, id=item_id(item.source, location), location=location, root_id=item.id,
-                       source=item.source, owner=item.owner, version=item.version,
-                       exposure=json.dumps(item.exposure.as_dict()), exposed=int(item.exposure.exposed))
-        ids[row["id"]] = new["id"]
-        rows.append(new)
-    for new, row in zip(rows[1:], result.rows[1:]):
-        new["parent_id"] = ids.get(row["parent_id"], row["parent_id"])
-    return TreeResult(
-        rows=rows,
-        findings=[dict(f, item_id=ids[f["item_id"]], root_id=item.id) for f in result.findings],
-        index=None if result.index is None else [(ids[i], entries) for i, entries in result.index],
-        errors=[(item.location + location[prefix:] if location.startswith(original.location) else location,
-                 reason, ids.get(failed_id)) for location, reason, failed_id in result.errors],
-    )
-
-
-# What the content decides in an item's row (the rest is the file's own: name, times, owner, permissions).
-_CONTENT_FIELDS = ("file_type", "encrypted", "status", "reason", "text_chars", "birth_year", "leaving_date",
-                   "content_hash")
-
-
-def _fully_read(result: TreeResult) -> bool:
-    """Every part of the item read (no errors, no time-outs): a result another copy of the bytes can take."""
-    return not result.errors and all(row["status"] != "error" for row in result.rows)
-
-
-def _small(result: TreeResult) -> bool:
-    return result.index is None or sum(len(entries) for _, entries in result.index) <= REMEMBERED_INDEX_ENTRIES
-
-
-def failed_tree(item: Item, scan_id: int, reason: str) -> TreeResult:
-    """The result for an item that could not be read at all (its worker process died)."""
-    row = item_row(item, item.id, scan_id)
-    row.update(status="error", reason=reason)
-    return TreeResult([row], [], None, [(item.location, reason, item.id)])
-
-
-class ItemScanner:
-    """Reads one item and its members and runs the detectors: extraction → detectors → rows and findings.
-
-    It touches no store, so it runs the same in the scanning process and in a worker process (``WorkerPool``).
-    """
-
-    def __init__(
-        self,
-        config: Config,
-        detectors: Sequence[Detector],
-        extract: Callable[..., Document] | None = None,
-        index_key: bytes | None = None,
-    ):
-        if extract is None:
-            from scanner.extractors import extract
-        self.config = config
-        self.detectors = list(detectors)
-        self.extract = extract
-        self.index_key = index_key  # the person index's key: entries leave here only as keyed hashes
-        self.limits = extraction_limits(config.extraction)
-        # The person index (detectors/person_index.py): its entries are taken per item, stored with the findings.
-        self.indexers = [d for d in self.detectors if hasattr(d, "take_index")]
-
-    def scan(self, item: Item, scan_id: int) -> TreeResult:
-        result = TreeResult([], [], [] if self.indexers else None, [])
-        self._scan_tree(item, item.id, scan_id, result)
-        return result
-
-    def _scan_tree(self, item: Item, root_id: str, scan_id: int, result: TreeResult) -> None:
-        row = item_row(item, root_id, scan_id)
-        result.rows.append(row)
-        tally = FindingTally(self.config.store.keep_raw_values)
-        children: Iterable[Item] = ()
-        try:
-            with time_limit(self.config.scan.item_timeout):
-                doc = self.extract(item, self.limits)
-                row["file_type"] = doc.file_type
-                children = doc.children
-                if doc.encrypted:
-                    raise Encrypted()
-                if doc.not_scanned:
-                    raise NotScanned(doc.not_scanned)
-                chars = 0
-                for batch in batches(doc.segments):
-                    chars += len(batch.text)
-                    found: list[Finding] = []
-                    for detector in self.detectors:
-                        found.extend(detector.detect(batch, found))
-                    for finding in found:
-                        tally.add(finding)
-                row["text_chars"] = chars
-                row.update(tally.date_columns())
-        except Encrypted:
-            row.update(status="encrypted", encrypted=1, reason="password-protected: content not inspected")
-        except NotScanned as exc:
-            row.update(status="not_scanned", reason=f"not scanned: {_reason(exc)}")
-        except Exception as exc:  # noqa: BLE001 - a per-item failure is data, never the end of the scan
-            reason = _reason(exc)
-            row.update(status="error", reason=reason)
-            result.errors.append((item.location, reason, item.id))
-            log.debug("extraction failed for %s", item.location, exc_info=True)
-        result.findings.extend(tally.rows(item.id, root_id))
-        for indexer in self.indexers:
-            entries = indexer.take_index()
-            if row["status"] in ("scanned", "error"):
-                result.index.append((item.id, name_index.hashed_entries(self.index_key, entries)))
-        try:
-            for child in children:
-                self._scan_tree(child, root_id, scan_id, result)
-        except Exception as exc:  # noqa: BLE001 - a broken archive listing fails its parent, not the scan
-            reason = f"members not all read: {_reason(exc)}"
-            if row["status"] == "scanned":
-                row.update(status="error", reason=reason)
-            result.errors.append((item.location, reason, item.id))
-
-
-# --- worker processes (scan.workers) ------------------------------------------------------------------------
-
-_worker: ItemScanner | None = None
-_worker_start_error: BaseException | None = None
-
-
-class WorkerStartError(Exception):
-    """A worker process could not build its detectors; ``args[0]`` is why (a ``ConfigError`` for a missing model)."""
-
-
-def _start_worker(config: Config, index_key: bytes) -> None:
-    """A worker process's start: its own detectors (and spaCy model). Ctrl-C is the scanning process's to handle.
-
-    A failure is kept and raised with the first item, so the scan stops with the reason (an exception here
-    would only say that the pool broke)."""
-    global _worker, _worker_start_error
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_with_parent, daemon=True).start()
-    try:
-        from detectors import build_detectors
-
-        _worker = ItemScanner(config, build_detectors(config.detection), index_key=index_key)
-    except Exception as exc:  # noqa: BLE001 - reported to the scanning process with the first item
-        _worker_start_error = exc
-
-
-def _exit_with_parent() -> None:
-    """A worker of a scanning process that was killed (SIGKILL, the out-of-memory killer) is not left behind."""
-    multiprocessing.parent_process().join()
-    os._exit(1)
-
-
-def _scan_in_worker(items: list[Item], scan_id: int) -> list[TreeResult]:
-    if _worker is None:
-        raise WorkerStartError(_worker_start_error)
-    return [_worker.scan(item, scan_id) for item in items]
-
-
-WORKER_DIED = "the process reading it stopped (it crashed or was killed): not checked"
-
-
-class WorkerPool:
-    """``scan.workers`` processes reading and checking items; the scanning process lists, skips unchanged items
-    and writes the store. Items go to the workers in small chunks (fewer, larger messages), and a few chunks
-    per worker are in flight at once, so no worker waits while a batch is written and memory stays bounded.
-
-    A worker that dies (a crash inside a C library, the out-of-memory killer) breaks the whole pool: the items
-    in flight are then retried one at a time in a new pool, so only the item that kills its worker again is
-    recorded as an error and the others are checked as usual.
-    """
-
-    CHUNK_ITEMS = 8
-    CHUNK_BYTES = 4 * 1024**2
-    CHUNKS_PER_WORKER = 3
-
-    def __init__(self, config: Config, workers: int, index_key: bytes):
-        self.config = config
-        self.workers = workers
-        self.index_key = index_key
-        self.limit = self.CHUNKS_PER_WORKER * workers
-        self.in_flight: dict[Future, list[Item]] = {}
-        self.chunk: list[Item] = []
-        self.chunk_bytes = 0
-        self.executor = self._new_executor()
-
-    def _new_executor(self) -> ProcessPoolExecutor:
-        # spawn, not fork: the scanning process may hold threads (the agent's watcher) and an open store.
-        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_start_worker, initargs=(self.config, self.index_key))
-
-    def submit(self, item: Item, scan_id: int) -> Iterator[tuple[Item, TreeResult]]:
-        """Queue ``item``; yields finished results while too many are in flight."""
-        self.chunk.append(item)
-        self.chunk_bytes += item.size or 0
-        if len(self.chunk) >= self.CHUNK_ITEMS or self.chunk_bytes >= self.CHUNK_BYTES:
-            self._send(scan_id)
-            yield from self.drain(scan_id, self.limit - 1)
-
-    def _send(self, scan_id: int) -> None:
-        if self.chunk:
-            self.in_flight[self.executor.submit(_scan_in_worker, self.chunk, scan_id)] = self.chunk
-            self.chunk, self.chunk_bytes = [], 0
-
-    def drain(self, scan_id: int, until: int = 0) -> Iterator[tuple[Item, TreeResult]]:
-        """Yield finished results until at most ``until`` chunks are in flight (0: everything queued)."""
-        if until == 0:
-            self._send(scan_id)
-        while len(self.in_flight) > until:
-            done, _ = wait(self.in_flight, return_when=FIRST_COMPLETED)
-            if any(isinstance(f.exception(), BrokenProcessPool) for f in done):
-                yield from self._recover(scan_id)
-                continue
-            for future in done:
-                items = self.in_flight.pop(future)
-                exc = future.exception()
-                if isinstance(exc, WorkerStartError):
-                    raise exc.args[0] from None
-                if exc is None:
-                    yield from zip(items, future.result())
-                else:
-                    yield from ((item, failed_tree(item, scan_id, _reason(exc))) for item in items)
-
-    def _recover(self, scan_id: int) -> Iterator[tuple[Item, TreeResult]]:
-        suspects = []
-        for future, items in self.in_flight.items():
-            if future.done() and future.exception() is None:
-                yield from zip(items, future.result())
-            else:
-                suspects.extend(items)
-        self.in_flight = {}
-        self.executor.shutdown(wait=False, cancel_futures=True)
-        log.warning("a worker process stopped; retrying its %d item(s) one at a time", len(suspects))
-        self.executor = self._new_executor()
-        for item in suspects:
-            try:
-                [result] = self.executor.submit(_scan_in_worker, [item], scan_id).result()
-            except BrokenProcessPool:
-                result = failed_tree(item, scan_id, WORKER_DIED)
-                self.executor = self._new_executor()
-            except WorkerStartError as exc:
-                raise exc.args[0] from None
-            except Exception as exc:  # noqa: BLE001 - as in drain: the item's failure, not the scan's
-                result = failed_tree(item, scan_id, _reason(exc))
-            yield item, result
-
-    def close(self, finished: bool) -> None:
-        """Stop the workers; unless ``finished``, without waiting for the items they are reading."""
-        processes = list((getattr(self.executor, "_processes", None) or {}).values())
-        self.executor.shutdown(wait=finished, cancel_futures=True)
-        if not finished:
-            for process in processes:
-                process.terminate()
 
 
 class Engine:
@@ -769,9 +291,9 @@ class Engine:
             summary.encrypted += sum(row["status"] == "encrypted" for row in result.rows)
             summary.bytes_scanned += item.size or 0
             digest = self._digests.pop(item.id, None)
-            if digest is not None and _fully_read(result):
+            if digest is not None and fully_read(result):
                 result.rows[0]["content_hash"] = digest  # a touched copy of these bytes is not read again
-                if _small(result):
+                if small_enough(result):
                     self._read[digest] = (item, result)
                     if len(self._read) > REMEMBERED_TREES:
                         self._read.popitem(last=False)
@@ -805,4 +327,3 @@ class Engine:
                 self.store.record_error(scan_id, location, reason, failed_id)
         self._pending, self._pending_seen, self._pending_errors, self._pending_exposure = [], [], [], []
         self._pending_index, self._pending_touched = {}, []
-

@@ -12,7 +12,8 @@ import time
 import pytest
 
 from scanner.config import Config, FilesystemSource
-from scanner.engine import Engine, batches
+from scanner.engine import Engine
+from scanner.item_scan import batches
 from scanner.items import Document, ExtractionError, Segment
 from scanner.store import Store
 from tests.fakes import CountingExtractor, EmailDetector

@@ -18,7 +18,8 @@ from connectors.filesystem import FilesystemConnector, open_readonly
 from reports.export import finding_records
 from scanner import engine as engine_module
 from scanner.config import Config, FilesystemSource, StoreConfig
-from scanner.engine import WORKER_DIED, Engine
+from scanner.engine import Engine
+from scanner.workers import WORKER_DIED
 from scanner.errors import ConfigError
 from scanner.store import Store
 
