@@ -116,7 +116,6 @@ class NameCandidates:
         self.batch_size = batch_size
         self.mode = mode
         self._seen: dict[str, tuple] = {}  # chunk → its entities (label, start, end), oldest first
-        self.last_ratio = 0.0  # share of the last text's characters given to NER (for the benchmark)
 
     def candidate_chunks(self, text: str) -> list[tuple[int, str]]:
         lower = set(_LOWER_WORD.findall(text))
@@ -142,11 +141,9 @@ class NameCandidates:
         return any(w.lower() not in COMMON_CAPITALISED and w.lower() not in lower for w in words)
 
     def entities(self, text: str) -> list[CandidateEntity]:
-        self.last_ratio = 0.0
         if self.mode == "off" or (self.mode == "fallback" and any(p.search(text) for p in self.explained)):
             return []
         picked = self.candidate_chunks(text)
-        self.last_ratio = sum(len(c) for _, c in picked) / len(text) if text else 0.0
         known = {chunk: self._seen.get(chunk) for _, chunk in picked}
         unseen = [chunk for chunk, entities in known.items() if entities is None]
         for chunk, doc in zip(unseen, self.nlp.pipe(unseen, batch_size=self.batch_size)):

@@ -2,7 +2,7 @@
 
 Registered last, this detector reports nothing; it collects, for each item, the tokens a SAR search needs and
 hands them to the engine (``take_index``), which has the store keep them only as keyed hashes (see
-``scanner.store.Store.replace_tree`` and ``reports.sar``). What is collected:
+``scanner.store.Store.replace_trees`` and ``reports.sar``). What is collected:
 
 * ``w``: capitalised words ("Hart", "Olivia", "O", "Mrs") that are not common English or form-label words,
   with their place: segment number in the item, word number in the segment (every word counts, so adjacency

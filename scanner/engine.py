@@ -11,6 +11,7 @@ with the same bytes as one already read is not read again (``scanner.copies``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -63,6 +64,7 @@ class ScanSummary:
 READING_SETTINGS = "reading_settings"  # store meta: a digest of what the findings were made with
 
 
+@functools.cache
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -102,13 +104,11 @@ class Engine:
         self._scanner: ItemScanner | None = None
         self._index_key: bytes | None = None
         self._pool: WorkerPool | None = None
-        self._use_pool = False
         self.on_item = on_item or (lambda item, outcome: None)
-        self._pending: list[tuple[str, list[dict], list[dict]]] = []
+        self._pending: list[tuple[str, list[dict], list[dict], list | None]] = []  # (root id, rows, findings, index)
         self._pending_seen: list[str] = []
         self._pending_errors: list[tuple[str, str, str | None]] = []
         self._pending_exposure: list[tuple[str, str, bool]] = []
-        self._pending_index: dict[str, list | None] = {}
         self._pending_touched: list[tuple[str, str, str | None]] = []  # (id, version, modified): same bytes
         self._digests: dict[str, str] = {}  # item id → digest of its bytes, for items being read
         self._read: OrderedDict[str, tuple[Item, TreeResult]] = OrderedDict()  # digest → a result of this scan
@@ -138,7 +138,6 @@ class Engine:
             for source in sources:
                 self._scan_source(source, summary)
 
-        self._use_pool = self.workers > 1 and self._extract is None
         return self._run([s.name for s in sources], kind, scan_all)
 
     def run_paths(
@@ -151,7 +150,6 @@ class Engine:
         exists marks what the store had there gone. A few files at a time: always in this process.
         """
         paths, moves = list(paths), list(moves)
-        self._use_pool = False
         return self._run([source.name], kind, lambda summary: self._scan_paths(source, paths, moves, summary))
 
     def _run(self, names: list[str], kind: str, work: Callable[[ScanSummary], object]) -> ScanSummary:
@@ -198,21 +196,18 @@ class Engine:
             why = "reread asked for" if self.reread else "settings changed"
             log.warning("%s: every item is read again by this scan", why)
             with self.store.transaction():
-                name_index.reread_everything(self.store.db, why)
+                self.store.reread_everything(why)
         if stored != fingerprint:
             self.store.set_meta(READING_SETTINGS, fingerprint)
 
     def _scan_source(self, source, summary: ScanSummary) -> None:
         connector = connector_for(source)
         pool = None
-        if self._use_pool and getattr(connector, "process_safe", False):
+        # Worker processes build their detectors from the configuration, and use the real extractors.
+        if self.workers > 1 and self._extract is None and connector.process_safe:
             pool = self._pool = self._pool or WorkerPool(self.config, self.workers, self._index_key)
         try:
-            for item in connector.items(lambda loc, reason: self._error(loc, reason)):
-                summary.items_seen += 1
-                self._scan_top_level(item, summary, pool)
-                if len(self._pending) + len(self._pending_seen) >= self.config.scan.batch_size:
-                    self._flush()
+            self._scan_items(connector.items(lambda loc, reason: self._error(loc, reason)), summary, pool)
         except SourceUnavailable as exc:
             # Without a full listing we cannot tell vanished items from unreachable ones: mark nothing gone.
             self._error(source.name, f"source not scanned: {exc}")
@@ -239,17 +234,20 @@ class Engine:
                     self.store.move_tree(source.name, old, new, sep)
         for path in dict.fromkeys(paths + [new for _, new in moves] + [old for old, _ in moves]):
             try:
-                for item in connector.items_under(path, lambda loc, reason: self._error(loc, reason)):
-                    summary.items_seen += 1
-                    self._scan_top_level(item, summary)
-                    if len(self._pending) + len(self._pending_seen) >= self.config.scan.batch_size:
-                        self._flush()
+                self._scan_items(connector.items_under(path, lambda loc, reason: self._error(loc, reason)), summary)
             except SourceUnavailable as exc:
                 self._error(path, f"not rescanned: {exc}")
                 continue
             self._flush()
             with self.store.transaction():
                 summary.gone += self.store.mark_gone(source.name, summary.scan_id, under=path, sep=sep)
+
+    def _scan_items(self, items: Iterable[Item], summary: ScanSummary, pool: WorkerPool | None = None) -> None:
+        for item in items:
+            summary.items_seen += 1
+            self._scan_top_level(item, summary, pool)
+            if len(self._pending) + len(self._pending_seen) >= self.config.scan.batch_size:
+                self._flush()
 
     def _scan_top_level(self, item: Item, summary: ScanSummary, pool: WorkerPool | None = None) -> None:
         stored = self.store.stored_version(item.id)
@@ -299,8 +297,7 @@ class Engine:
                         self._read.popitem(last=False)
         for location, reason, failed_id in result.errors:
             self._error(location, reason, failed_id)
-        self._pending.append((item.id, result.rows, result.findings))
-        self._pending_index[item.id] = result.index
+        self._pending.append((item.id, result.rows, result.findings, result.index))
         self.on_item(item, result.rows[0]["status"])
 
     # --- store writes, in batches ---------------------------------------------------------------------------
@@ -316,9 +313,7 @@ class Engine:
         with self.store.transaction():
             for root_id, version, modified in self._pending_touched:
                 self.store.keep_content(root_id, version, modified)
-            self.store.replace_trees(
-                [(root_id, rows, findings, self._pending_index.get(root_id)) for root_id, rows, findings in self._pending]
-            )
+            self.store.replace_trees(self._pending)
             for seen_id in self._pending_seen:
                 self.store.mark_seen(seen_id, scan_id)
             for root_id, exposure, exposed in self._pending_exposure:
@@ -326,4 +321,4 @@ class Engine:
             for location, reason, failed_id in self._pending_errors:
                 self.store.record_error(scan_id, location, reason, failed_id)
         self._pending, self._pending_seen, self._pending_errors, self._pending_exposure = [], [], [], []
-        self._pending_index, self._pending_touched = {}, []
+        self._pending_touched = []

@@ -42,24 +42,12 @@ BEGIN DELETE FROM name_index WHERE n = old.n; END;
 """
 
 
-def ensure_schema(db) -> None:
+def ensure_schema(db) -> bool:
+    """Make the index tables; True when they are new (a store from before the index: every item must be read
+    once more to be indexed)."""
     new = "index_items" not in db.table_names()
     db.conn.executescript(SCHEMA)
-    if new:
-        _reread_everything(db)  # a store from before the index: the next scan reads every item once to index it
-
-
-def _reread_everything(db) -> None:
-    """Make the next scan re-read every item (an unchanged item is otherwise only stat'ed, never indexed)."""
-    reread_everything(db, "reindex")
-
-
-def reread_everything(db, why: str) -> None:
-    """Make the next scan re-read every item: no stored version or digest of the bytes will match."""
-    if "items" in db.table_names() and "version" in db["items"].columns_dict:
-        db.execute(f"UPDATE items SET version = version || ' ({why})' WHERE version IS NOT NULL")
-        if "content_hash" in db["items"].columns_dict:  # nor may the same bytes excuse an item from a re-read
-            db.execute("UPDATE items SET content_hash = NULL")
+    return new
 
 
 # --- the key --------------------------------------------------------------------------------------------------
@@ -92,7 +80,7 @@ def load_key(store, create: bool) -> bytes:
                 store.db.execute("DELETE FROM name_index")
                 store.db.execute("DELETE FROM index_items")
                 store.db.execute("DELETE FROM meta WHERE key = ?", [_CHECK_META])
-                _reread_everything(store.db)
+                store.reread_everything("reindex")
     try:
         key = bytes.fromhex(path.read_text().strip())
     except (OSError, ValueError) as exc:

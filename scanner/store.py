@@ -169,7 +169,8 @@ class Store:
             db["finding_history"].create_index(["item_id"])
             next_scan = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM scans").fetchone()[0]
             db["meta"].insert({"key": "finding_history_since", "value": str(next_scan)}, replace=True)
-        name_index.ensure_schema(db)  # the person index for subject access searches (scanner/name_index.py)
+        if name_index.ensure_schema(db):  # the person index for subject access searches (scanner/name_index.py)
+            self.reread_everything("reindex")  # a store from before the index: each item is read once to index it
         # WAL and shared-memory files are made by SQLite with the main file's mode; keep them private too.
         for suffix in ("-wal", "-shm"):
             extra = Path(str(self.path) + suffix)
@@ -231,6 +232,13 @@ class Store:
         ).fetchone()
         return StoredVersion(row[0], row[1], bool(row[2]), row[3], row[4]) if row else None
 
+    def reread_everything(self, why: str) -> None:
+        """Make the next scan read every item again: no stored version or digest of the bytes will match."""
+        if "version" not in self.db["items"].columns_dict:  # a store older than incremental scans: nothing kept
+            return
+        self.db.execute("UPDATE items SET version = version || ? WHERE version IS NOT NULL", [f" ({why})"])
+        self.db.execute("UPDATE items SET content_hash = NULL")
+
     def keep_content(self, root_id: str, version: str, modified: str | None) -> None:
         """The item was touched but its bytes are the same: its new version and time, findings kept."""
         self.db.execute("UPDATE items SET version = ?, modified = ? WHERE id = ?", [version, modified, root_id])
@@ -248,17 +256,11 @@ class Store:
             [scan_id, item_id],
         )
 
-    def replace_tree(
-        self, root_id: str, items: list[dict], findings: list[dict], index: list | None = None
-    ) -> None:
-        """Replace a top-level item, its members and all their findings. Call inside a transaction.
+    def replace_trees(self, trees: list[tuple[str, list[dict], list[dict], list | None]]) -> None:
+        """Replace top-level items, their members and all their findings, given as (root id, items, findings,
+        index) and written together (one insert per table). Call inside a transaction.
 
         ``index``: the person-index entries per item ((item id, ``name_index.hashed_entries``)); None: none."""
-        self.replace_trees([(root_id, items, findings, index)])
-
-    def replace_trees(self, trees: list[tuple[str, list[dict], list[dict], list | None]]) -> None:
-        """``replace_tree`` for a batch of (root id, items, findings, index), written together (the engine's
-        batches: one insert per table)."""
         trees = list({tree[0]: tree for tree in trees}.values())  # a tree given twice: the later one
         all_items: list[dict] = []
         all_findings: list[dict] = []

@@ -15,7 +15,7 @@ from odf.opendocument import load
 
 from scanner.extractors.office_packages import check_package
 from scanner.extractors.registry import register
-from scanner.extractors.spreadsheet import row_segment
+from scanner.extractors.spreadsheet import sheet_segments
 from scanner.extractors.tables import TableRows
 from scanner.items import Document, ExtractionLimits, Item, Segment
 
@@ -96,17 +96,17 @@ def _sheets(body) -> Iterator[Segment]:
     for table in _children(body):
         if table.qname != _TABLE:
             continue
-        name = table.getAttrNS(TABLENS, "name") or "Sheet"
-        row_number = 1
-        rows = TableRows()
-        for row in _rows_of(table):
-            repeat = int(row.getAttrNS(TABLENS, "number-rows-repeated") or 1)
-            cells = _cell_texts(row)
-            if cells:
-                segment = row_segment(rows, name, ((row_number, column, text) for column, text in cells))
-                if segment:
-                    yield segment
-            row_number += repeat
+        yield from sheet_segments(table.getAttrNS(TABLENS, "name") or "Sheet", _numbered_rows(table))
+
+
+def _numbered_rows(table) -> Iterator[list[tuple[int, int, str]]]:
+    """(row, column, text) of each non-empty row's cells, rows numbered as the spreadsheet shows them."""
+    row_number = 1
+    for row in _rows_of(table):
+        cells = _cell_texts(row)
+        if cells:
+            yield [(row_number, column, text) for column, text in cells]
+        row_number += int(row.getAttrNS(TABLENS, "number-rows-repeated") or 1)
 
 
 def _slides(body) -> Iterator[Segment]:

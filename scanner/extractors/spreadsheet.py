@@ -38,12 +38,11 @@ def _xlsx_rows(workbook) -> Iterator[Segment]:
         for sheet in workbook.worksheets:
             # Writers often record a wrong used range; without this, read-only mode would cut rows off.
             sheet.reset_dimensions()
-            table = TableRows()
-            for row in sheet.iter_rows():
-                cells = [(cell.row, cell.column, cell.value) for cell in row if getattr(cell, "value", None) is not None]
-                segment = row_segment(table, sheet.title, cells)
-                if segment:
-                    yield segment
+            rows = (
+                [(cell.row, cell.column, cell.value) for cell in row if getattr(cell, "value", None) is not None]
+                for row in sheet.iter_rows()
+            )
+            yield from sheet_segments(sheet.title, rows)
     finally:
         workbook.close()
 
@@ -51,13 +50,19 @@ def _xlsx_rows(workbook) -> Iterator[Segment]:
 def _xlsx_part_rows(parts: xlsx_parts.XlsxParts) -> Iterator[Segment]:
     try:
         for sheet in parts.sheets:
-            table = TableRows()
-            for cells in xlsx_parts.sheet_rows(parts, sheet):
-                segment = row_segment(table, sheet.title, cells)
-                if segment:
-                    yield segment
+            yield from sheet_segments(sheet.title, xlsx_parts.sheet_rows(parts, sheet))
     finally:
         parts.close()
+
+
+def sheet_segments(sheet: str, rows: Iterable[Iterable[tuple[int, int, object]]]) -> Iterator[Segment]:
+    """One segment per non-empty row of a sheet, each row given as (row, column, value) of its cells, labelled
+    with the sheet's column headings (see ``row_segment``)."""
+    table = TableRows()
+    for cells in rows:
+        segment = row_segment(table, sheet, cells)
+        if segment:
+            yield segment
 
 
 def row_segment(table: TableRows, sheet: str, cells: Iterable[tuple[int, int, object]]) -> Segment | None:
@@ -99,24 +104,24 @@ def extract_xls(item: Item, stream: BinaryIO, limits: ExtractionLimits) -> Docum
 
 
 def _xls_rows(book) -> Iterator[Segment]:
-    import xlrd
-
     try:
         for index in range(book.nsheets):
             sheet = book.sheet_by_index(index)
-            table = TableRows()
-            for r in range(sheet.nrows):
-                cells = []
-                for c, cell in enumerate(sheet.row(r)):
-                    value = cell.value
-                    if cell.ctype == xlrd.XL_CELL_DATE:
-                        value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
-                    elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
-                        value = None
-                    cells.append((r + 1, c + 1, value))
-                segment = row_segment(table, sheet.name, cells)
-                if segment:
-                    yield segment
+            yield from sheet_segments(sheet.name, (_xls_cells(book, sheet, r) for r in range(sheet.nrows)))
             book.unload_sheet(index)
     finally:
         book.release_resources()
+
+
+def _xls_cells(book, sheet, r: int) -> list[tuple[int, int, object]]:
+    import xlrd
+
+    cells = []
+    for c, cell in enumerate(sheet.row(r)):
+        value = cell.value
+        if cell.ctype == xlrd.XL_CELL_DATE:
+            value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
+        elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+            value = None
+        cells.append((r + 1, c + 1, value))
+    return cells
