@@ -33,7 +33,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 _WORD = r"(?:O'|O’|Mc|Mac)?[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?"
-_CAPITALISED_RUN = re.compile(rf"(?<![\w'’-]){_WORD}(?:[ \t]+{_WORD})*")
+# Two or more capitalised words in a row (a lone capitalised word is a heading, a sentence's first word or a
+# surname seen in full). Runs never cross a line or a sentence end, so each lies inside one chunk.
+_CAPITALISED_RUN = re.compile(rf"(?<![\w'’-]){_WORD}(?:[ \t]+{_WORD})+")
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’]+")
 _LINE = re.compile(r"[^\n]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -117,25 +119,31 @@ class NameCandidates:
         self.mode = mode
         self._seen: dict[str, tuple] = {}  # chunk → its entities (label, start, end), oldest first
 
-    def candidate_chunks(self, text: str) -> list[tuple[int, str]]:
-        lower = set(_LOWER_WORD.findall(text))
-        spans = sorted((m.start(), m.end()) for pattern in self.explained for m in pattern.finditer(text))
+    def candidate_chunks(self, text: str, explained: bool = True) -> list[tuple[int, str]]:
+        """The chunks of ``text`` NER should read; ``explained=False``: the caller knows no ``explained`` pattern
+        matches in ``text``."""
+        runs = list(_CAPITALISED_RUN.finditer(text))  # most texts have none: nothing more to do
+        if not runs:
+            return []
+        spans = sorted((m.start(), m.end()) for pattern in self.explained for m in pattern.finditer(text)) if explained else []
         starts = [s for s, _ in spans]
+        lower = set(_LOWER_WORD.findall(text))
+        needed = [run.start() for run in runs if self._needs_ner(run, lower, spans, starts)]
         picked = []
-        for offset, chunk in chunks(text):
-            if any(self._needs_ner(run, offset, lower, spans, starts) for run in _CAPITALISED_RUN.finditer(chunk)):
+        for offset, chunk in chunks(text) if needed else ():
+            end = offset + len(chunk)
+            i = bisect.bisect_left(needed, offset)
+            if i < len(needed) and needed[i] < end:
                 picked.append((offset, chunk))
         return picked
 
     @staticmethod
-    def _needs_ner(run: re.Match, offset: int, lower: set[str], spans: list[tuple[int, int]], starts: list[int]) -> bool:
-        start, end = offset + run.start(), offset + run.end()
+    def _needs_ner(run: re.Match, lower: set[str], spans: list[tuple[int, int]], starts: list[int]) -> bool:
+        start, end = run.start(), run.end()
         before = bisect.bisect_left(starts, end)
         if any(e > start for _, e in spans[max(0, before - 4) : before]):  # a cheaper recognizer named this person
             return False
         words = run.group().split()
-        if len(words) < 2:  # a lone capitalised word: a heading, a sentence's first word, a surname seen in full
-            return False
         if words[0] in TITLES:
             return True
         return any(w.lower() not in COMMON_CAPITALISED and w.lower() not in lower for w in words)
@@ -143,7 +151,7 @@ class NameCandidates:
     def entities(self, text: str) -> list[CandidateEntity]:
         if self.mode == "off" or (self.mode == "fallback" and any(p.search(text) for p in self.explained)):
             return []
-        picked = self.candidate_chunks(text)
+        picked = self.candidate_chunks(text, explained=self.mode != "fallback")
         known = {chunk: self._seen.get(chunk) for _, chunk in picked}
         unseen = [chunk for chunk, entities in known.items() if entities is None]
         for chunk, doc in zip(unseen, self.nlp.pipe(unseen, batch_size=self.batch_size)):

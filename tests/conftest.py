@@ -23,3 +23,16 @@ def _loopback_only(self, address):
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", _loopback_only)
+
+
+@pytest.fixture(scope="session")
+def evaluation_texts(tmp_path_factory) -> list[str]:
+    """The plain-text files of the labelled evaluation set, as text: varied school text for equivalence tests."""
+    from tests.evaluation.corpus import build_corpus
+
+    root = tmp_path_factory.mktemp("evaluation-texts")
+    build_corpus(root)
+    plain = {".txt", ".md", ".csv", ".tsv", ".html", ".eml"}
+    texts = [p.read_text("utf-8", errors="replace") for p in sorted(root.rglob("*")) if p.suffix in plain]
+    assert len(texts) > 50
+    return texts

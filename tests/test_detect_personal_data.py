@@ -1,11 +1,12 @@
 """The presidio-based detector with the real spaCy model: entities, locators, masked snippets, config."""
 
+import re
 import socket
 
 import pytest
 
 from detectors import build_detectors
-from detectors.personal_data import PersonalDataDetector, load_spacy_model
+from detectors.personal_data import GivenNameMatcher, PersonalDataDetector, given_names, load_spacy_model
 from scanner.config import DetectionConfig
 from scanner.errors import ConfigError
 from scanner.items import Segment, TextBatch
@@ -108,6 +109,30 @@ def test_given_name_and_surname_found_where_the_model_misses_them(detector):
     people = by_type(detector.detect(TextBatch.of(text)))["PERSON"]
     assert "Noah Price" in people
     assert not any("Ivy" in name for name in people)  # a street, not a person
+
+
+GIVEN_NAME_TEXTS = [
+    "Xyz Noah Price; Noah Street; Noah  Price-Jones and Noah\tO'Brien, Noah McKay (Noah MacLeod)",
+    "NoahPrice Noah price Noah, Price McNoah Price Ava-Noah Price Noah Price Noah Price Lily Evans",
+    "Olivia\u00a0Hartley Olivia\nHartley Émile Noah Price's book; Jo Smith, Joanne Smith, Jo-Anne Smith",
+    "", "Noah", "Noah Price",
+]
+
+
+@pytest.mark.parametrize("text", GIVEN_NAME_TEXTS)
+def test_given_name_matcher_finds_what_the_alternation_finds(text):
+    matcher = GivenNameMatcher(given_names())
+    alternation = re.compile(matcher.pattern)
+    assert [m.span() for m in matcher.finditer(text)] == [m.span() for m in alternation.finditer(text)]
+    assert (matcher.search(text) is None) == (alternation.search(text) is None)
+
+
+def test_given_name_matcher_on_the_evaluation_set(evaluation_texts):
+    matcher = GivenNameMatcher(given_names())
+    alternation = re.compile(matcher.pattern)
+    found = [[m.span() for m in matcher.finditer(t)] for t in evaluation_texts]
+    assert found == [[m.span() for m in alternation.finditer(t)] for t in evaluation_texts]
+    assert sum(map(len, found)) > 100
 
 
 def test_names_nothing_cheaper_knows_still_reach_ner_in_fallback_mode(detector):

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from detectors.name_candidates import NameCandidates, chunks
+from detectors.name_candidates import COMMON_CAPITALISED, TITLES, NameCandidates, chunks
 
 GIVEN_AND_SURNAME = re.compile(r"\b(?:Noah|Olivia) [A-Z][a-z]+\b")
 
@@ -94,3 +94,45 @@ def test_a_chunk_seen_before_is_not_read_again(monkeypatch):
     small = NameCandidates(FakeNlp(), [GIVEN_AND_SURNAME])
     small.entities(text)
     assert list(small._seen) == ["Signed by Mrs Hart"]  # bounded: the oldest went
+
+
+def _chunks_the_plain_way(names: NameCandidates, text: str) -> list[tuple[int, str]]:
+    """Chunk by chunk: every capitalised run in the chunk (one word or more) is judged on its own."""
+    words = r"(?:O'|O’|Mc|Mac)?[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?"
+    run = re.compile(rf"(?<![\w'’-]){words}(?:[ \t]+{words})*")
+    lower = set(re.findall(r"(?<![\w'’-])[a-z][a-z'’]+", text))
+    explained = [(m.start(), m.end()) for p in names.explained for m in p.finditer(text)]
+    picked = []
+    for offset, chunk in chunks(text):
+        for m in run.finditer(chunk):
+            start, end, found = offset + m.start(), offset + m.end(), m.group().split()
+            if len(found) < 2 or any(s < end and e > start for s, e in explained):
+                continue
+            if found[0] in TITLES or any(w.lower() not in COMMON_CAPITALISED and w.lower() not in lower for w in found):
+                picked.append((offset, chunk))
+                break
+    return picked
+
+
+AWKWARD = [
+    "Dr. O'Neill met Mrs McDonald-Smith.\tMr\tHart signed. Then Amara Okafor left! Noah Price stayed",
+    "Seán O’Brien, Mac Donald, MacDonald Jones; Smith-Jones Ltd\nAttendance Register\nData Protection",
+    "x" * 390 + ". Amara Okafor and Noah Price. " * 20 + "End Of Line",
+    "Amara\nOkafor (split over lines)\n\nLily Evans\r\nMrs Hart\u00a0Evans. Dr.Who Amara",
+    "lower then Upper Case Words then lower\nupper case words appear here too",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", AWKWARD)
+def test_whole_text_runs_pick_the_chunks_a_chunk_by_chunk_reading_picks(text):
+    names = NameCandidates(FakeNlp(), [GIVEN_AND_SURNAME])
+    assert names.candidate_chunks(text) == _chunks_the_plain_way(names, text)
+    if not any(p.search(text) for p in names.explained):
+        assert names.candidate_chunks(text, explained=False) == names.candidate_chunks(text)
+
+
+def test_whole_text_runs_on_the_evaluation_set(evaluation_texts):
+    names = NameCandidates(FakeNlp(), [GIVEN_AND_SURNAME])
+    differing = [t for t in evaluation_texts if names.candidate_chunks(t) != _chunks_the_plain_way(names, t)]
+    assert differing == []
