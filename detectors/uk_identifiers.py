@@ -40,6 +40,7 @@ UK_BANK_ACCOUNT
 
 from __future__ import annotations
 
+import logging
 import re as stdlib_re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,7 +48,10 @@ from datetime import date
 
 import regex as re
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer.pattern_recognizer import REGEX_TIMEOUT_SECONDS
 from stdnum.gb import nhs, upn
+
+log = logging.getLogger("gdprscan.detectors")
 
 
 @dataclass(frozen=True)
@@ -116,33 +120,61 @@ class IdentifierRecognizer(PatternRecognizer):
         return not self.spec.check(pattern_text)
 
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None) -> list[RecognizerResult]:
+        """What presidio's ``PatternRecognizer.analyze`` gives, then the context rules; a result object is built
+        only for a match that is kept (most dates are not near "DOB", most ten-digit numbers are not ULNs)."""
         if not self._may_match(text, regex_flags):
             return []  # what the rest returns for a text without a match
+        flags = regex_flags if regex_flags else self.global_regex_flags  # as PatternRecognizer decides
         kept = []
         document_negative = None  # searched once, only if a match without context needs it
-        for result in super().analyze(text, entities, nlp_artifacts, regex_flags):
-            before = text[max(0, result.start - self.spec.context_before) : result.start]
-            # Context after a match stays on its line: the next line is the next row or sentence.
-            after = text[result.end : result.end + self.spec.context_after].split("\n", 1)[0]
-            if self._negative and (self._negative.search(before) or self._negative.search(after)):
+        for pattern in self.patterns:
+            if not pattern.compiled_regex or pattern.compiled_with_flags != flags:  # as PatternRecognizer does
+                pattern.compiled_with_flags = flags
+                pattern.compiled_regex = re.compile(pattern.regex, flags=flags)
+            try:
+                matches = list(pattern.compiled_regex.finditer(text, timeout=REGEX_TIMEOUT_SECONDS))
+            except TimeoutError:
+                log.warning("pattern %r of %s timed out; skipped", pattern.name, self.name)
                 continue
-            word = self._context and (self._context.search(before) or self._context.search(after))
-            if word:
-                result.score = max(result.score, self.spec.score_with_context)
-                result.recognition_metadata[RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY] = True
-                if result.analysis_explanation:
-                    # Digits in a context match (a sort code) become "n": evidence never carries a value.
-                    result.analysis_explanation.set_supportive_context_word(re.sub(r"\d", "n", word.group(0).lower()))
-                    result.analysis_explanation.set_improved_score(result.score)
-            elif self.spec.requires_context:
-                continue
-            elif self._document_negative:
-                if document_negative is None:
-                    document_negative = bool(self._document_negative.search(text))
-                if document_negative:
+            for match in matches:
+                start, end = match.span()
+                if start == end:
                     continue
-            kept.append(result)
+                before = text[max(0, start - self.spec.context_before) : start]
+                # Context after a match stays on its line: the next line is the next row or sentence.
+                after = text[end : end + self.spec.context_after].split("\n", 1)[0]
+                if self._negative and (self._negative.search(before) or self._negative.search(after)):
+                    continue
+                word = self._context and (self._context.search(before) or self._context.search(after))
+                if not word:
+                    if self.spec.requires_context:
+                        continue
+                    if self._document_negative:
+                        if document_negative is None:
+                            document_negative = bool(self._document_negative.search(text))
+                        if document_negative:
+                            continue
+                if self.invalidate_result(text[start:end]):  # presidio's check: a failed one scores 0, dropped
+                    continue
+                explanation = self.build_regex_explanation(self.name, pattern.name, pattern.regex, pattern.score,
+                                                           None, flags)
+                result = RecognizerResult(
+                    entity_type=self.supported_entities[0], start=start, end=end, score=pattern.score,
+                    analysis_explanation=explanation,
+                    recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                                          RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id},
+                )
+                if word:
+                    result.score = max(result.score, self.spec.score_with_context)
+                    result.recognition_metadata[RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY] = True
+                    # Digits in a context match (a sort code) become "n": evidence never carries a value.
+                    explanation.set_supportive_context_word(_DIGIT.sub("n", word.group(0).lower()))
+                    explanation.set_improved_score(result.score)
+                kept.append(result)
         return EntityRecognizer.remove_duplicates(kept)
+
+
+_DIGIT = re.compile(r"\d")
 
 
 # --- checks: small pure functions -------------------------------------------------------------------------
