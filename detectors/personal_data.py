@@ -269,6 +269,30 @@ class _TokenlessAnalyzerEngine(AnalyzerEngine):
         return results
 
 
+class _SteadyRegistry(RecognizerRegistry):
+    """presidio's registry, choosing the recognizers for a request once: every batch asks for the same ones."""
+
+    def __init__(self, recognizers):
+        super().__init__(recognizers)
+        self._chosen: dict[tuple, list[EntityRecognizer]] = {}
+
+    def get_recognizers(self, language, entities=None, all_fields=False, ad_hoc_recognizers=None):
+        if ad_hoc_recognizers:
+            return super().get_recognizers(language, entities, all_fields, ad_hoc_recognizers)
+        key = (language, tuple(entities) if entities is not None else None, all_fields)
+        if key not in self._chosen:
+            self._chosen[key] = super().get_recognizers(language, entities, all_fields)
+        return self._chosen[key]
+
+    def add_recognizer(self, recognizer) -> None:
+        self._chosen.clear()
+        super().add_recognizer(recognizer)
+
+    def remove_recognizer(self, *args, **kwargs) -> None:
+        self._chosen.clear()
+        super().remove_recognizer(*args, **kwargs)
+
+
 def _own_context_step(recognizer: EntityRecognizer) -> bool:
     """Whether ``recognizer`` changes results in ``enhance_using_context`` (presidio's own step returns them)."""
     return type(recognizer).enhance_using_context is not EntityRecognizer.enhance_using_context
@@ -299,7 +323,7 @@ def build_analyzer(config: DetectionConfig) -> AnalyzerEngine:
     )
     nlp_engine = _PreloadedSpacyEngine(load_spacy_model(config.spacy_model), ner)
     return _TokenlessAnalyzerEngine(
-        registry=RecognizerRegistry(recognizers), nlp_engine=nlp_engine, supported_languages=["en"]
+        registry=_SteadyRegistry(recognizers), nlp_engine=nlp_engine, supported_languages=["en"]
     )
 
 

@@ -153,3 +153,19 @@ def test_phone_numbers_as_schools_write_them(detector):
             "NHS 943 476 5919, UPN B801200005001, DBS certificate 001234567890, born 14/03/2011.")
     phones = by_type(detector.detect(TextBatch.of([Segment(text, "p 1")])))["PHONE_NUMBER"]
     assert phones == {"+48 601 234 567", "(020) 7946 0018", "+44 (0)7912 345678", "0800 1111"}
+
+
+def test_recognizers_added_later_are_used(detector):
+    from presidio_analyzer import Pattern, PatternRecognizer
+
+    text = "Locker code ZX-99-QQ"
+    registry = detector.analyzer.registry
+    before = detector.analyzer.analyze(text, language="en", entities=["PERSON"])
+    extra = PatternRecognizer(supported_entity="PERSON", name="locker", patterns=[Pattern("l", r"ZX-\d\d-QQ", 0.9)])
+    registry.add_recognizer(extra)
+    try:
+        after = detector.analyzer.analyze(text, language="en", entities=["PERSON"])
+    finally:
+        registry.remove_recognizer("locker")
+    assert before == [] and [(r.start, r.end) for r in after] == [(12, 20)]
+    assert detector.analyzer.analyze(text, language="en", entities=["PERSON"]) == []
