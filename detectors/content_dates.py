@@ -35,7 +35,22 @@ _LABEL = (
     r"|termination\s+date|date\s+of\s+termination"
 )
 # The label, then up to 30 characters that are not a digit or a line break (": ", " was ", " | "), then the date.
-LEAVING = re.compile(r"\b(?:" + _LABEL + r")\b[^\d\n]{0,30}?" + _DATE, re.IGNORECASE)
+# Every label starts with c, d, e, l or t: the lookahead lets the search pass over other characters without
+# trying each label there (it matches nothing more: under IGNORECASE the class and the letters fold alike).
+LEAVING = re.compile(r"(?=[cdelt])\b(?:" + _LABEL + r")\b[^\d\n]{0,30}?" + _DATE, re.IGNORECASE)
+# Every label holds one of these words.
+_LABEL_WORDS = ("leaving", "left", "employment", "contract", "service", "termination")
+# The only characters IGNORECASE matches to an ASCII letter that ``str.lower`` does not turn into that letter.
+_FOLDED_TO_ASCII = ("İ", "ı", "ſ")  # i, i, s
+
+
+def _may_hold_label(text: str) -> bool:
+    """False only where no label can be: none of the label words is in the lower-cased text, which is what
+    IGNORECASE matches (text holding one of the characters it folds further is searched in full)."""
+    if any(char in text for char in _FOLDED_TO_ASCII):
+        return True
+    lower = text.lower()
+    return any(word in lower for word in _LABEL_WORDS)
 
 
 class ContentDateDetector:
@@ -57,6 +72,8 @@ class ContentDateDetector:
         if births:
             year, locator = max(births)
             yield Finding("BIRTH_YEAR", locator, 1.0, "", self.name, kind=CONTENT_DATE, value=str(year))
+        if not _may_hold_label(batch.text):
+            return
         for m in LEAVING.finditer(batch.text):
             parsed = parse_date(m.group("date"))
             if parsed:

@@ -92,28 +92,47 @@ def normalise_dob(value: str) -> str | None:
     return None
 
 
-def name_words(text: str) -> Iterator[tuple[int, int, str]]:
+class _NameForms(dict):
+    """Capitalised word → its normalised form, or None for a stop word (a single letter is never one: whether it
+    is an initial depends on the next word). A cache, as a school's texts repeat the same names and labels;
+    emptied when it grows large."""
+
+    def __missing__(self, word: str) -> str | None:
+        if len(self) >= 1 << 14:
+            self.clear()
+        norm = normalise_word(word)
+        form = self[word] = norm if len(word) == 1 or norm not in STOP_WORDS else None
+        return form
+
+
+_name_form = _NameForms().__getitem__
+
+
+def _numbered_name_words(text: str) -> tuple[list[str], list[tuple[int, str]]]:
+    """The parts of ``text`` split on the word pattern, and (word number, normalised word) of the capitalised
+    words worth indexing; see ``name_words``."""
+    # ``split`` on the word pattern gives [gap, word, gap, word, …, gap] from the same left-to-right search
+    # as ``finditer``: no match object per word, and only capitalised words reach Python code.
+    parts = _WORD_SPLIT.split(text)
+    words = parts[1::2]
+    capitalised = list(itertools.compress(range(len(words)), map(str.isupper, map(operator.itemgetter(0), words))))
+    last = len(words) - 1
+    return parts, [
+        (number, norm)
+        for number, norm in zip(capitalised, map(_name_form, map(words.__getitem__, capitalised)))
+        if norm is not None and (len(words[number]) > 1 or number < last and words[number + 1][0].isupper())
+    ]
+
+
+def name_words(text: str) -> list[tuple[int, int, str]]:
     """(word number, start offset, normalised word) for every capitalised word worth indexing in ``text``.
 
     A single capital letter is kept only when a capitalised word follows (an initial: "O. Hart")."""
-    # ``split`` on the word pattern gives [gap, word, gap, word, …, gap] from the same left-to-right search
-    # as ``finditer``, and the running sum of the part lengths gives each word's offset: no match object per
-    # word, and only capitalised words reach Python code.
-    parts = _WORD_SPLIT.split(text)
-    words = parts[1::2]
-    ends = list(itertools.accumulate(map(len, parts)))
-    capitalised = list(itertools.compress(range(len(words)), map(str.isupper, map(operator.itemgetter(0), words))))
-    following = set(capitalised)
-    for number in capitalised:
-        word = words[number]
-        norm = normalise_word(word)
-        if len(word) == 1:
-            if number + 1 in following:
-                yield number, ends[2 * number], norm
-            continue
-        if norm in STOP_WORDS:
-            continue
-        yield number, ends[2 * number], norm
+    parts, numbered = _numbered_name_words(text)
+    if not numbered:
+        return []
+    ends = list(itertools.accumulate(map(len, parts)))  # word n starts where part 2n ends
+    return [(number, ends[2 * number], norm) for number, norm in numbered]
 
 
 # One entry: (kind, normalised token, segment number, word number, cell number); -1 where it does not apply.
@@ -126,8 +145,8 @@ def segment_entries(text: str, seg: int) -> list[Entry]:
     if cells:
         entries: list[Entry] = [("w", norm, seg, number, bisect.bisect_right(cells, start))
                                 for number, start, norm in name_words(text)]
-    else:
-        entries = [("w", norm, seg, number, -1) for number, _, norm in name_words(text)]
+    else:  # no offsets needed
+        entries = [("w", norm, seg, number, -1) for number, norm in _numbered_name_words(text)[1]]
     if "@" in text:  # what every EMAIL match holds
         for m in EMAIL.finditer(text):
             entries.append(("e", normalise_email(m.group(0)), seg, -1, -1))
@@ -137,7 +156,7 @@ def segment_entries(text: str, seg: int) -> list[Entry]:
     return entries
 
 
-_FIVE_DIGITS = re.compile(r"\d{5}")
+_FIVE_DIGITS = re.compile(r"\d\d\d\d\d")  # not "\d{5}": a pattern that starts with a digit class is searched faster
 
 
 def _cell_starts(text: str) -> list[int]:
@@ -166,13 +185,13 @@ class PersonIndexer:
         for finding in found:
             if finding.start < 0 or not finding.value:
                 continue
-            seg = base + batch.segment_index_at(finding.start)
             if finding.entity_type in IDENTIFIER_TYPES:
+                seg = base + batch.segment_index_at(finding.start)
                 self._entries.append(("i", normalise_identifier(finding.value), seg, -1, -1))
             elif finding.entity_type == "DATE_OF_BIRTH":
                 iso = normalise_dob(finding.value)
                 if iso:
-                    self._entries.append(("d", iso, seg, -1, -1))
+                    self._entries.append(("d", iso, base + batch.segment_index_at(finding.start), -1, -1))
         self._segments += len(batch.segments)
         return iter(())
 

@@ -7,6 +7,7 @@ digits, an email address, a capitalised word that may be a name the model missed
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -14,11 +15,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from scanner.items import TextBatch
 
-_LEFTOVER = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d(?:[\d /-]*\d)?")
-
 # A capitalised word is kept only if it is a common English word or one a school's forms and letters use as a
 # label; anything else (a name the model missed, a street, a surname in a file heading) becomes "[…]".
-_CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
 LABEL_WORDS = frozenset(
     """
     academy account address admission admissions allergy allergies appeal applicant application attendance
@@ -36,14 +34,42 @@ LABEL_WORDS = frozenset(
 )
 
 
-def _keep(word: str, keep_words: frozenset[str]) -> bool:
-    lower = word.lower()
-    return lower in STOP_WORDS or lower in LABEL_WORDS or lower in keep_words or word.isupper() and len(word) <= 5
+_COMMON_WORDS = frozenset(STOP_WORDS) | LABEL_WORDS
+
+# Leftovers, masked in two passes: emails and runs of digits (spaces, "/" and "-" between them), then
+# capitalised words in the text with those masked (a mask can start a word: "12Cd" → "##Cd", or end one:
+# "Ab12cd" → "Ab##cd"). Each pattern has its match as its one group, so ``split`` gives [gap, match, gap, match,
+# …, gap]: the matches ``sub`` would replace (none can be empty), replaced without a callback per match.
+_DIGITS = r"\d(?:[\d /-]*\d)?"
+_EMAIL_OR_DIGITS = re.compile(r"([\w.+-]+@[\w-]+(?:\.[\w-]+)+|" + _DIGITS + ")")
+_ONLY_DIGITS = re.compile(f"({_DIGITS})")  # the same where there is no "@": the email branch is slow to fail
+# "[A-Z] not after a word character" is "\b[A-Z]", written so the search can skip to the capitals.
+_CAPITALISED = re.compile(r"([A-Z](?<!\w[A-Z])[\w'’-]*)")
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _shown(word: str) -> str:
+    """A capitalised word as a snippet shows it (keep words aside): itself if it is common, a label or a short
+    all-capitals word ("NHS", "SEN"), else "[…]". Cached: the same words come back finding after finding."""
+    return word if word.lower() in _COMMON_WORDS or word.isupper() and len(word) <= 5 else "[…]"
+
+
+@functools.lru_cache(maxsize=4096)
 def _mask_leftovers(text: str, keep_words: frozenset[str] = frozenset()) -> str:
-    text = _LEFTOVER.sub(lambda m: "[EMAIL]" if "@" in m.group(0) else "#" * min(len(m.group(0)), 4), text)
-    return _CAPITALISED.sub(lambda m: m.group(0) if _keep(m.group(0), keep_words) else "[…]", text)
+    """``text`` with emails, digits and the capitalised words not kept masked. Cached: the snippets of
+    neighbouring findings share the text between their spans."""
+    parts = (_EMAIL_OR_DIGITS if "@" in text else _ONLY_DIGITS).split(text)
+    if len(parts) > 1:
+        parts[1::2] = ["[EMAIL]" if "@" in value else "#" * min(len(value), 4) for value in parts[1::2]]
+        text = "".join(parts)
+    parts = _CAPITALISED.split(text)
+    if len(parts) == 1:
+        return text
+    if keep_words:
+        parts[1::2] = [word if word.lower() in keep_words else _shown(word) for word in parts[1::2]]
+    else:
+        parts[1::2] = map(_shown, parts[1::2])
+    return "".join(parts)
 
 
 def redacted_snippet(
@@ -65,18 +91,20 @@ def redacted_snippet(
     seg_end = seg_start + len(batch.segments[index].text)
     lo, hi = max(seg_start, start - chars), min(seg_end, end + chars)
     # Widen to whole spans so a half-cut value is never shown.
-    inside = sorted((s, e, label) for s, e, label in spans if s < hi and e > lo)
-    for s, e, _ in inside:
-        lo, hi = min(lo, max(s, seg_start)), max(hi, min(e, seg_end))
+    inside = sorted([span for span in spans if span[0] < hi and span[1] > lo])
+    if inside:  # sorted: the first span starts first
+        lo = min(lo, max(inside[0][0], seg_start))
+        hi = max(hi, min(max([span[1] for span in inside]), seg_end))
+    text = batch.text
     parts: list[str] = []
     pos = lo
     for s, e, label in inside:
         s, e = max(s, lo), min(e, hi)
         if s < pos:  # overlapping spans: the earlier mask already covers this one
             continue
-        parts.append(_mask_leftovers(batch.text[pos:s], keep_words))
+        parts.append(_mask_leftovers(text[pos:s], keep_words))
         parts.append(f"[{label}]")
         pos = e
-    parts.append(_mask_leftovers(batch.text[pos:hi], keep_words))
+    parts.append(_mask_leftovers(text[pos:hi], keep_words))
     snippet = " ".join("".join(parts).split())
     return ("…" if lo > seg_start else "") + snippet + ("…" if hi < seg_end else "")

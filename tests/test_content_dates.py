@@ -1,10 +1,16 @@
 """Content dates for retention: birth years and leaving months reduced at scan time, never stored as dates."""
 
+import random
+import re
 import sqlite3
+import string
+import sys
 
 import pytest
 
+from detectors import content_dates
 from detectors.content_dates import ContentDateDetector
+from detectors.uk_identifiers import parse_date
 from scanner.config import Config, DetectionConfig
 from scanner.engine import Engine
 from scanner.items import CONTENT_DATE, Finding, Segment, TextBatch
@@ -119,3 +125,62 @@ def test_registered_after_personal_data():
 
     names = list(DETECTORS)
     assert names.index("personal_data") < names.index("content_dates")
+
+
+# The plain way: the leaving pattern searched everywhere, without the lookahead and the label-word check.
+_PLAIN_LEAVING = re.compile(r"\b(?:" + content_dates._LABEL + r")\b[^\d\n]{0,30}?" + content_dates._DATE,
+                            re.IGNORECASE)
+
+
+def leaving_dates(text):
+    batch = TextBatch.of([Segment(text, "line 1")])
+    return [(f.value, f.start, f.end) for f in ContentDateDetector(DetectionConfig()).detect(batch)
+            if f.entity_type == "LEAVING_DATE"]
+
+
+def plain_leaving_dates(text):
+    return [(f"{parse_date(m.group('date')):%Y-%m}", m.start(), m.end()) for m in _PLAIN_LEAVING.finditer(text)
+            if parse_date(m.group("date"))]
+
+
+# Every label, each written in ways only IGNORECASE matches: odd case, and the characters it folds to ASCII
+# letters that str.lower() does not ("İ" and "ı" for i, "ſ" for s, the Kelvin sign for k).
+LABELS = [
+    "date of leaving", "leaving date", "date left", "left on", "left the school on", "end of employment",
+    "employment ended", "employment end date", "contract ended", "contract end date", "last day of employment",
+    "last day of service", "termination date", "date of termination",
+]
+ODD_SPELLINGS = [str.upper, str.title, lambda s: s.replace("i", "İ"), lambda s: s.replace("i", "ı"),
+                 lambda s: s.replace("s", "ſ"), lambda s: s.replace("e", "E").replace("t", "T")]
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_every_label_in_every_case_is_found_as_the_plain_way_finds_it(label):
+    assert [value for value, _, _ in leaving_dates(f"{label}: 19/07/2019")] == ["2019-07"]
+    for spelling in ODD_SPELLINGS:
+        text = f"Staff record | {spelling(label)}: 19/07/2019 | Notes: none"
+        assert leaving_dates(text) == plain_leaving_dates(text)
+
+
+def test_only_three_characters_case_fold_to_an_ascii_letter_that_lower_misses():
+    ascii_letter = re.compile("[a-z]", re.IGNORECASE)
+    odd = {c for c in map(chr, range(sys.maxunicode + 1))
+           if ascii_letter.fullmatch(c) and not (len(c.lower()) == 1 and c.lower() in string.ascii_lowercase)}
+    assert odd == set(content_dates._FOLDED_TO_ASCII)
+
+
+def test_the_fast_search_is_the_plain_one_on_mixed_text():
+    rng = random.Random(7)
+    pieces = LABELS + ["Leaving", "LEFT", "left", "employment", "contract", "service", "termination", "date",
+                       "İ", "ı", "ſ", "\u212a", "é", ": ", " ", "\n", " | ", " was ", ", ", "19/07/2019",
+                       "31st August 2016", "30.04.2015", "2018-12-31", "3 March 2017", "01/09/2099", "31/02/2019"]
+    dates = pieces[-6:]
+    found = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        if rng.random() < 0.5:  # a label written oddly, then a date
+            label = rng.choice([str] + ODD_SPELLINGS)(rng.choice(LABELS))
+            text = text + " " + label + rng.choice([": ", " ", " | ", " was\n"]) + rng.choice(dates) + text
+        assert leaving_dates(text) == plain_leaving_dates(text), text
+        found += bool(plain_leaving_dates(text))
+    assert found > 600
