@@ -193,8 +193,14 @@ _NAME_FIELD, _PRONOUN, _NEGATION_BEFORE, _DEFINITIONAL, _PUPIL_CUES, _STAFF_CUES
 # Running ~40 big case-insensitive alternations over every text is most of this detector's time, and most texts
 # hold none of their terms. Each term's parse gives strings one of which every match contains ("allerg" for
 # "(?:nut|peanut) allerg(?:y|ies)"); one cheap substring test per string tells which terms can match anywhere in
-# a text, and only those run, as a smaller alternation of the same terms in the same order. A term that cannot
-# match at any position never decides a match of the alternation, so the matches are the same.
+# a text, and only those run. A term that cannot match at any position never decides a match of the alternation,
+# so the matches are the same.
+#
+# The terms that can occur differ from text to text, and compiling their alternation for each new combination
+# cost more than running it. So each term is compiled alone (wrapped as in the alternation) and tried only where
+# a string all its matches begin with occurs ("asthma", or "nut allerg" and "peanut allerg"); of the terms'
+# matches, the one that starts first (of several there, the first in the list) is the alternation's (``Terms.
+# finditer``).
 
 
 def _case_representatives() -> dict[int, int]:
@@ -325,17 +331,89 @@ def _word_start_key(literal: str, gap: bool) -> str | None:
     return None
 
 
+def _starts(parsed) -> frozenset[str] | None:
+    """Strings one of which every match of ``parsed`` (a list of parsed items) begins with, as written in the
+    pattern; ``None`` if a match can begin otherwise (with a class, say) or be empty. More strings than needed
+    would do no harm (each is only where to try a match); one missing would lose matches."""
+    run = _leading_literals(parsed)
+    rest = parsed[len(run):]
+    if run:
+        if len(run) >= MIN_LITERAL or not rest:
+            return frozenset([run])
+        tails = _starts(rest)  # "n(?:ut|at)": {"nut", "nat"} rather than "n"
+        return frozenset([run]) if tails is None or len(tails) > 8 else frozenset(run + tail for tail in tails)
+    if not parsed:
+        return None
+    (op, av), after = parsed[0], parsed[1:]
+    if op is sre_constants.AT:  # \b, ^: consumes nothing
+        return _starts(after)
+    if op is sre_constants.SUBPATTERN and not (av[1] or av[2]):  # no local flags: (?-i:…)
+        return _starts([*av[3], *after])
+    if op is sre_constants.BRANCH:
+        return _union([_starts([*branch, *after]) for branch in av[1]])
+    if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+        low, high, item = av
+        # Once at most: the item then what follows; more often: the item's first time round only.
+        first = _starts([*item, *after]) if high == 1 else _starts(list(item))
+        return first if low > 0 else _union([first, _starts(after)])
+    return None
+
+
+def _union(alternatives: list[frozenset[str] | None]) -> frozenset[str] | None:
+    return None if None in alternatives else frozenset().union(*alternatives)
+
+
+def _occurrences(text: str, literal: str) -> Iterator[int]:
+    at = text.find(literal)
+    while at >= 0:
+        yield at
+        at = text.find(literal, at + 1)
+
+
+class _TermScan:
+    """One term's matches in one text (the term alone, wrapped as in the alternation), in order of start: each
+    tried at the places where one of the strings all its matches begin with occurs (``starts``, sorted), or,
+    where there are none such (``starts`` is ``None``), searched for."""
+
+    def __init__(self, pattern: re.Pattern, text: str, starts: list[int] | None):
+        self.pattern = pattern
+        self.text = text
+        self.starts = starts
+        self.tried = 0  # the places in ``starts`` before this one have been tried
+        self.match = self._find(0)
+
+    def first_from(self, pos: int) -> re.Match | None:
+        """The match that starts first at ``pos`` or after (``pos`` never goes back)."""
+        if self.match is not None and self.match.start() < pos:
+            self.match = self._find(pos)
+        return self.match
+
+    def _find(self, pos: int) -> re.Match | None:
+        if self.starts is None:
+            return self.pattern.search(self.text, pos)  # the look-behind still sees the text before pos
+        i = bisect.bisect_left(self.starts, pos, self.tried)
+        while i < len(self.starts):
+            match = self.pattern.match(self.text, self.starts[i])
+            i += 1
+            if match:
+                self.tried = i
+                return match
+        self.tried = i
+        return None
+
+
 class Terms:
     """One alternation of terms (a category's strong terms, say): the compiled whole, and for each term the
     literals (folded unless case-sensitive) one of which its every match contains, each with whether no word
-    character comes before it (see ``_required``; ``None``: no such literals)."""
+    character comes before it (see ``_required``; ``None``: no such literals), and the strings its every match
+    begins with (see ``_starts``)."""
 
     def __init__(self, terms: list[str], flags: int):
         self.terms = terms
         self.flags = flags
         self.pattern = _compile_alternation(terms, flags)
         self.folded = bool(flags & re.IGNORECASE)
-        needs = []
+        needs, starts, can_be_empty = [], [], False
         try:
             for term in terms:
                 parsed = sre_parser.parse(term, flags)
@@ -345,25 +423,50 @@ class Terms:
                 if literals is not None and self.folded:
                     literals = frozenset((_fold(literal), gap) for literal, gap in literals)
                 needs.append(literals)
+                first = _starts(list(parsed))
+                starts.append(None if first is None else sorted({_fold(s) if self.folded else s for s in first}))
+                can_be_empty = can_be_empty or parsed.getwidth()[0] == 0
         except re.error:  # not a regex on its own: only ever run the whole alternation
-            needs = [None] * len(terms)
+            needs, starts = [None] * len(terms), None
         self.needs: list[frozenset[tuple[str, bool]] | None] = needs
         self.always = tuple(i for i, need in enumerate(needs) if need is None)
-        self._subsets: dict[tuple[int, ...], re.Pattern] = {}
+        # Per term, the strings (folded unless case-sensitive) its matches begin with; ``None`` for the whole
+        # list: the terms are not matched one by one (an empty match would need finditer's rules for those).
+        self.starts: list[list[str] | None] | None = None if can_be_empty else starts
+        self._alone: list[re.Pattern | None] = [None] * len(terms)  # compiled when first needed
 
-    def within(self, possible: set[int]) -> re.Pattern | None:
-        """The alternation of just the terms numbered ``possible`` (the same order), or ``None`` if none."""
-        if len(possible) == len(self.terms):
-            return self.pattern
+    def finditer(self, text: str, folded: str, possible: set[int]) -> Iterator[re.Match]:
+        """``self.pattern.finditer(text)`` when only the terms numbered ``possible`` can match (``folded`` is
+        ``_fold(text)``), without compiling their alternation: each term is found alone, and the alternation's
+        next match is the one that starts first, of the terms that start there the first in the list (as the
+        alternation tries them); the search goes on after its end."""
         if not possible:
-            return None
-        key = tuple(sorted(possible))
-        pattern = self._subsets.get(key)
+            return
+        if self.starts is None:
+            yield from self.pattern.finditer(text)
+            return
+        scans = [self._scan(i, text, folded) for i in sorted(possible)]
+        pos = 0
+        while True:
+            best = None
+            for scan in scans:
+                match = scan.first_from(pos)
+                if match is not None and (best is None or match.start() < best.start()):
+                    best = match
+            if best is None:
+                return
+            yield best
+            pos = best.end()  # never empty (see __init__)
+
+    def _scan(self, i: int, text: str, folded: str) -> _TermScan:
+        pattern = self._alone[i]
         if pattern is None:
-            if len(self._subsets) >= 1024:  # bounded: texts rarely bring new combinations after a while
-                self._subsets.clear()
-            pattern = self._subsets[key] = _compile_alternation([self.terms[i] for i in key], self.flags)
-        return pattern
+            pattern = self._alone[i] = _compile_alternation([self.terms[i]], self.flags)
+        literals = self.starts[i]
+        if literals is None:
+            return _TermScan(pattern, text, None)
+        haystack = folded if self.folded else text
+        return _TermScan(pattern, text, sorted({at for literal in literals for at in _occurrences(haystack, literal)}))
 
 
 _WORD_STARTS = re.compile(r"(?<!\w)\w\w\w?")  # the first three (or two) characters of every word
@@ -376,7 +479,7 @@ class _Prefilter:
     → "all…"): such a literal is searched for only when a word of the text begins with its first three (or
     two) letters (one pass collects those), and most of the ~450 literals never are. The rest (the
     case-sensitive codes, "a&e") always are. A term counts as possible when one of its literals is in the
-    (folded) text; it is then only possible: the alternation of possible terms decides."""
+    (folded) text; it is then only possible: ``Terms.finditer`` decides."""
 
     def __init__(self, all_terms: list[Terms]):
         self.all_terms = all_terms
@@ -397,9 +500,9 @@ class _Prefilter:
             else:
                 self.other.append((folded, literal, where))
 
-    def possible(self, text: str) -> list[set[int]]:
-        """Per ``Terms``, the numbers of its terms that may match somewhere in ``text``."""
-        folded = _fold(text)
+    def possible(self, text: str, folded: str) -> list[set[int]]:
+        """Per ``Terms``, the numbers of its terms that may match somewhere in ``text`` (``folded`` is
+        ``_fold(text)``)."""
         # Word starts are read in the text itself (where the look-behind of a term match looks), then folded.
         starts = set(_WORD_STARTS.findall(folded) if text.isascii() else map(_fold, _WORD_STARTS.findall(text)))
         starts.update([start[:2] for start in starts])  # a two-character key begins longer words too
@@ -604,8 +707,9 @@ class SpecialCategoryDetector:
         if not self.categories or not batch.text:
             return
         text = batch.text
-        patterns = self._patterns(text)
-        if not any(p for per_category in patterns for p in per_category):
+        folded = _fold(text)
+        possible = self._possible(text, folded)
+        if not any(numbers for per_category in possible for numbers in per_category):
             return  # no term can occur: units, anchors and subject would go unused
         units = self.units(batch)
         unit_starts = [u.start for u in units]
@@ -616,9 +720,9 @@ class SpecialCategoryDetector:
         definitional: dict[int, bool] = {}  # unit → is a definition or lesson (asked once per unit)
         definition_spans = _DEFINITIONS.spans(text)
         boxes = any(box in text for box in "[(☐□")  # what _UNTICKED_BOX needs
-        for category, (strong_terms, exact, exact_requires, weak_terms) in zip(self.categories, patterns):
+        for category, numbers in zip(self.categories, possible):
             reported: set[int] = set()  # one finding per unit and category
-            matches = self._matches(text, strong_terms, exact, exact_requires, weak_terms)
+            matches = self._matches(text, folded, category, numbers)
             for match, strong in matches:
                 u = bisect.bisect_right(unit_starts, match.start()) - 1
                 if u < 0 or u in reported:
@@ -659,31 +763,34 @@ class SpecialCategoryDetector:
                     end=match.end(),
                 )
 
-    def _patterns(self, text: str) -> list[tuple[re.Pattern | None, ...]]:
-        """Per category, (strong, exact, exact_requires, weak) reduced to the terms that can occur in ``text``
-        (``None``: none can), in the order ``_Prefilter`` was built."""
-        possible = iter(self._prefilter.possible(text))
-        patterns = []
+    def _possible(self, text: str, folded: str) -> list[tuple[set[int], set[int], set[int], set[int]]]:
+        """Per category, the numbers of the terms of (strong, exact, exact_requires, weak) that can occur in
+        ``text`` (none of a list that is ``None``), in the order ``_Prefilter`` was built."""
+        possible = iter(self._prefilter.possible(text, folded))
+        per_category = []
         for c in self.categories:
-            strong, exact, requires, weak = (None if terms is None else terms.within(next(possible))
+            strong, exact, requires, weak = (set() if terms is None else next(possible)
                                              for terms in (c.strong, c.exact, c.exact_requires, c.weak))
-            if c.exact_requires is not None and requires is None:
-                exact = None  # the text mentions none of the words the case-sensitive codes require
-            patterns.append((strong, exact, requires, weak))
-        return patterns
+            if c.exact_requires is not None and not requires:
+                exact = set()  # the text mentions none of the words the case-sensitive codes require
+            per_category.append((strong, exact, requires, weak))
+        return per_category
 
     @staticmethod
-    def _matches(text: str, strong: re.Pattern | None, exact: re.Pattern | None,
-                 exact_requires: re.Pattern | None, weak: re.Pattern | None) -> Iterator[tuple[re.Match, bool]]:
-        """Strong, case-sensitive (where ``exact_requires``, if any, occurs), then weak term matches."""
+    def _matches(text: str, folded: str, category: Category,
+                 possible: tuple[set[int], set[int], set[int], set[int]]) -> Iterator[tuple[re.Match, bool]]:
+        """Strong, case-sensitive (where ``exact_requires``, if any, occurs), then weak term matches, of the terms
+        that can occur (``possible``, from ``_possible``)."""
+        strong, exact, requires, weak = possible
         if strong:
-            for m in strong.finditer(text):
+            for m in category.strong.finditer(text, folded, strong):
                 yield m, True
-        if exact and (exact_requires is None or exact_requires.search(text)):
-            for m in exact.finditer(text):
+        if exact and (category.exact_requires is None
+                      or next(category.exact_requires.finditer(text, folded, requires), None)):
+            for m in category.exact.finditer(text, folded, exact):
                 yield m, True
         if weak:
-            for m in weak.finditer(text):
+            for m in category.weak.finditer(text, folded, weak):
                 yield m, False
 
     @staticmethod

@@ -1,7 +1,9 @@
 """The detectors' shortcuts (prefilters, gates) give exactly what the plain way gives, on awkward text too."""
 
 import itertools
+import random
 import re
+import re._parser as sre_parser
 
 import pytest
 import regex
@@ -38,15 +40,19 @@ def detector():
     return SpecialCategoryDetector(config)
 
 
-def _spans(pattern, text):
-    return [m.span() for m in pattern.finditer(text)] if pattern else []
+def _spans(matches):
+    return [m.span() for m in matches]
+
+
+def _term_by_term(terms, text, numbers):
+    return _spans(terms.finditer(text, special_categories._fold(text), numbers))
 
 
 @pytest.mark.parametrize("text", TEXTS)
 def test_reduced_term_lists_match_like_the_whole(detector, text):
-    possible = detector._prefilter.possible(text)
+    possible = detector._prefilter.possible(text, special_categories._fold(text))
     for terms, numbers in zip(detector._prefilter.all_terms, possible):
-        assert _spans(terms.within(numbers), text) == _spans(terms.pattern, text), terms.terms
+        assert _term_by_term(terms, text, numbers) == _spans(terms.pattern.finditer(text)), terms.terms
 
 
 @pytest.mark.parametrize("text", TEXTS)
@@ -54,8 +60,78 @@ def test_every_term_list_on_every_part_of_the_text(detector, text):
     """Also on each slice: a term can begin anywhere a unit does."""
     for start, end in itertools.combinations(range(0, len(text) + 1, 7), 2):
         part = text[start:end]
-        for terms, numbers in zip(detector._prefilter.all_terms, detector._prefilter.possible(part)):
-            assert _spans(terms.within(numbers), part) == _spans(terms.pattern, part)
+        possible = detector._prefilter.possible(part, special_categories._fold(part))
+        for terms, numbers in zip(detector._prefilter.all_terms, possible):
+            assert _term_by_term(terms, part, numbers) == _spans(terms.pattern.finditer(part))
+
+
+# Term lists where the order of the terms decides: overlapping terms, terms that begin others, terms ending in a
+# sign, optional and repeated parts before a term's literal, a class at its start, case-sensitive codes.
+AWKWARD_TERMS = [
+    (["abc", "ab", "abc d", "b c", "c", r"c\+\+", r"c\+", "a&e", "a&", r"e\.g\.", "e", r"x \+e", r"[&+]e\w*",
+      "x(?:y|yz)?", "xyz", "(?:type [12] )?diabet(?:es|ic)", "DIABETES", "(?:nut|peanut) allerg(?:y|ies)",
+      "n(?:ut|at)", "Peanut", "(?:is|as) (?:a )?gay", "Gay", "a-?b", r"[a-z]\w*'s syndrome", "syndrome", r"zz\d+",
+      "(?:ab)+c", "(?:a|b)c", "bi", "bis?", "(?:ab|a)(?:c|bc)", r"\bfoo\b", r"ward\s+7", "ſt", "\u212aelvin", "İi"],
+     re.IGNORECASE),
+    (["WBRI", "WB", "BRI", "W", "ab", "AB", "a&E", r"W\w+", "Aſ"], 0),
+]
+PIECES = ["ab", "abc", "ABC", "aB", "ababc", "abbc", " ", "  ", "d", "c", "c++", "c+", "a&e", "A&E", "e.g.", "e", "x",
+          "y", "yz", "xyz", "type 1 ", "type 3 ", "diabetes", "DIABETIC", "peanut", "nut", "nat", " allergy",
+          " allergies", "is ", "as a ", "gay", "-", "_", "'s", " syndrome", "zz12", "zz", "bi", "bis", "foo",
+          "ward", "7", "\n", "WBRI", "wbri", "WB", "BRI", "W", "İ", "ı", "i", "ſ", "s", "t", "K", "\u212a", "elvin",
+          "Aſ", "AS", "é", "2", "&e", "+e", " ſt ", " İi ", " Kelvin ", " ST "]
+
+
+def _awkward_texts(count=300, seed=7):
+    """Random texts of the pieces, after a few where a match ends just before a term that begins with a sign."""
+    rng = random.Random(seed)
+    return ["x +e&e +e", "x +ex&e ab&e +e", "c++e"] + [
+        "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 40))) for _ in range(count)
+    ]
+
+
+@pytest.mark.parametrize("words,flags", AWKWARD_TERMS)
+def test_term_by_term_matches_the_alternation_of_the_same_terms(words, flags):
+    """Each term found alone, the first to start (the first in the list on a tie) wins: the same matches as
+    the compiled alternation of those terms, for any of them (here, random choices of them)."""
+    terms = special_categories.Terms(words, flags)
+    assert terms.starts is not None  # matched term by term
+    rng = random.Random(11)
+    for text in _awkward_texts():
+        folded = special_categories._fold(text)
+        every = set(range(len(words)))
+        assert _spans(terms.finditer(text, folded, every)) == _spans(terms.pattern.finditer(text))
+        for _ in range(5):
+            numbers = set(rng.sample(sorted(every), rng.randint(1, len(words))))
+            alternation = special_categories._compile_alternation([words[i] for i in sorted(numbers)], flags)
+            found = list(terms.finditer(text, folded, numbers))
+            assert _spans(found) == _spans(alternation.finditer(text)), (text, numbers)
+            assert [m.group() for m in found] == [m.group() for m in alternation.finditer(text)]
+
+
+@pytest.mark.parametrize("words", [["ab", "x?"], ["(a)b", r"(c)\1"], ["ab", "ab)|(?:cd"]], ids=str)
+def test_terms_not_matched_one_by_one_run_the_alternation(words):
+    """A term that can match nothing (finditer has its own rules for empty matches), a group (a back-reference
+    counts groups across the alternation) or a term that is no pattern alone: the whole alternation runs."""
+    terms = special_categories.Terms(words, re.IGNORECASE)
+    assert terms.starts is None
+    for text in _awkward_texts(50):
+        found = terms.finditer(text, special_categories._fold(text), set(range(len(words))))
+        assert _spans(found) == _spans(terms.pattern.finditer(text))
+
+
+@pytest.mark.parametrize("pattern,starts", [
+    ("asthma(?:tic)?", {"asthma"}),
+    ("n(?:ut|at)", {"nut", "nat"}),
+    ("(?:type [12] )?diabet(?:es|ic)", {"type ", "diabet"}),
+    ("(?:ab)+c", {"ab"}),  # "ababc": not "abc"
+    ("(?:ab)?c", {"abc", "c"}),
+    (r"\bx(?:yz)*", {"x"}),
+    (r"[a-z]+ syndrome", None),
+    ("a?", None),
+])
+def test_strings_a_match_begins_with(pattern, starts):
+    assert special_categories._starts(list(sre_parser.parse(pattern, re.IGNORECASE))) == starts
 
 
 @pytest.mark.parametrize("text", TEXTS)
