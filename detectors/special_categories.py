@@ -32,7 +32,8 @@ import re
 import re._casefix as sre_casefix
 import re._constants as sre_constants
 import re._parser as sre_parser
-from collections.abc import Iterable, Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,6 +97,8 @@ def _is_name(value: str) -> bool:
     names = given_names()
     return any(token.strip(".,'’") in names for token in value.split())
 
+
+_NONE: frozenset[int] = frozenset()  # no term of a list can occur
 
 MAX_RECORD_UNIT = 2000  # characters: a longer "record" is prose, read sentence by sentence
 SENTENCE_CONFIDENCE = 0.9  # the person is named in the same sentence, row or record
@@ -459,27 +462,28 @@ class Terms:
             pos = best.end()  # never empty (see __init__)
 
     def _scan(self, i: int, text: str, folded: str) -> _TermScan:
+        literals = self.starts[i]
         pattern = self._alone[i]
         if pattern is None:
-            pattern = self._alone[i] = _compile_alternation([self.terms[i]], self.flags)
-        literals = self.starts[i]
+            pattern = self._alone[i] = _compile_alternation([self.terms[i]], self.flags, search=literals is None)
         if literals is None:
             return _TermScan(pattern, text, None)
         haystack = folded if self.folded else text
         return _TermScan(pattern, text, sorted({at for literal in literals for at in _occurrences(haystack, literal)}))
 
 
-_WORD_STARTS = re.compile(r"(?<!\w)\w\w\w?")  # the first three (or two) characters of every word
+_WORD_STARTS = re.compile(r"(?<!\w)\w\w\w")  # the first three characters of every word
 
 
 class _Prefilter:
     """Every ``Terms`` of a detector, indexed by literal: which terms can match in a given text.
 
     Terms match whole words, so most literals begin a word wherever they occur in a match ("asthma", " allerg"
-    → "all…"): such a literal is searched for only when a word of the text begins with its first three (or
-    two) letters (one pass collects those), and most of the ~450 literals never are. The rest (the
-    case-sensitive codes, "a&e") always are. A term counts as possible when one of its literals is in the
-    (folded) text; it is then only possible: ``Terms.finditer`` decides."""
+    → "all…", the code "WBRI" → "wbr…"): such a literal is searched for only when a word of the text begins with
+    its first three letters, folded (one pass collects those), and most of the ~450 literals never are. The rest
+    ("a&e", "gp": keyed by two letters, not worth collecting those too) always are. A term counts as possible
+    when one of its literals is in the text (folded unless the term is case-sensitive); it is then only
+    possible: ``Terms.finditer`` decides."""
 
     def __init__(self, all_terms: list[Terms]):
         self.all_terms = all_terms
@@ -489,27 +493,27 @@ class _Prefilter:
             for i, need in enumerate(terms.needs):
                 for literal, gap in need or ():
                     owners.setdefault((terms.folded, literal), []).append((t, i))
-                    key = _word_start_key(literal, gap) if terms.folded else None
-                    keys.setdefault((terms.folded, literal), set()).add(key)
-        self.by_key: dict[str, list[tuple[str, list[tuple[int, int]]]]] = {}
+                    key = _word_start_key(literal, gap)  # ASCII letters and digits: a case-sensitive one folded
+                    keys.setdefault((terms.folded, literal), set()).add(key and _fold(key))
+        self.by_key: dict[str, list[tuple[bool, str, list[tuple[int, int]]]]] = {}
         self.other: list[tuple[bool, str, list[tuple[int, int]]]] = []
         for (folded, literal), where in owners.items():
             key = keys[folded, literal].pop() if len(keys[folded, literal]) == 1 else None
-            if key:
-                self.by_key.setdefault(key, []).append((literal, where))
+            if key and len(key) == 3:
+                self.by_key.setdefault(key, []).append((folded, literal, where))
             else:
                 self.other.append((folded, literal, where))
+        self.always = [(t, terms.always) for t, terms in enumerate(all_terms) if terms.always]
 
-    def possible(self, text: str, folded: str) -> list[set[int]]:
-        """Per ``Terms``, the numbers of its terms that may match somewhere in ``text`` (``folded`` is
-        ``_fold(text)``)."""
+    def possible(self, text: str, folded: str) -> dict[int, set[int]]:
+        """The numbers of the terms that may match somewhere in ``text`` (``folded`` is ``_fold(text)``), by the
+        number of their ``Terms``; a ``Terms`` none of whose terms may is left out."""
         # Word starts are read in the text itself (where the look-behind of a term match looks), then folded.
         starts = set(_WORD_STARTS.findall(folded) if text.isascii() else map(_fold, _WORD_STARTS.findall(text)))
-        starts.update([start[:2] for start in starts])  # a two-character key begins longer words too
-        possible = [set(terms.always) for terms in self.all_terms]
+        possible = defaultdict(set, ((t, set(always)) for t, always in self.always))
         for key in self.by_key.keys() & starts:
-            for literal, where in self.by_key[key]:
-                if literal in folded:
+            for is_folded, literal, where in self.by_key[key]:
+                if literal in (folded if is_folded else text):
                     for t, i in where:
                         possible[t].add(i)
         for is_folded, literal, where in self.other:
@@ -529,11 +533,11 @@ class _Occurrences:
         needs = _required(sre_parser.parse(pattern.pattern, pattern.flags), min_literal=1)
         self.literals = None if needs is None else sorted({_fold(literal) for literal, _ in needs})
 
-    def spans(self, text: str) -> list[tuple[int, int]] | None:
-        """(start, end) of each occurrence, sorted; ``None``: no literals known, search everywhere."""
+    def spans(self, folded: str) -> list[tuple[int, int]] | None:
+        """(start, end) of each occurrence in a text, given folded (``_fold``: one character for one, so offsets
+        are the text's), sorted; ``None``: no literals known, search everywhere."""
         if self.literals is None:
             return None
-        folded = _fold(text)  # one character for one: offsets are the text's
         spans = []
         for literal in self.literals:
             at = folded.find(literal)
@@ -556,8 +560,10 @@ class _Occurrences:
 _DEFINITIONS = _Occurrences(_DEFINITIONAL)
 
 
-def _compile_alternation(terms: list[str], flags: int) -> re.Pattern:
-    first = _first_chars(terms, flags)
+def _compile_alternation(terms: list[str], flags: int, search: bool = True) -> re.Pattern:
+    """The terms as whole words; to be searched for (``search``), behind a lookahead of the characters a match
+    can start with (the same matches, found faster), else only matched where one may start."""
+    first = _first_chars(terms, flags) if search else None
     prefilter = f"(?={first})" if first else ""
     return re.compile(r"(?<![\w])" + prefilter + "(?:" + "|".join(f"(?:{t})" for t in terms) + r")(?![\w])", flags)
 
@@ -633,13 +639,16 @@ class SpecialCategoryDetector:
         self.config = config
         self.settings = config.special_categories
         self.categories = load_categories(config) if self.settings.enabled else []
-        # Every category's term lists, in a fixed order: strong, exact, exact_requires, weak per category.
-        self._prefilter = _Prefilter([
-            terms
-            for c in self.categories
-            for terms in (c.strong, c.exact, c.exact_requires, c.weak)
-            if terms is not None
-        ])
+        # Every category's term lists, in a fixed order: strong, exact, exact_requires, weak per category; for
+        # each, its category's number and its place in those four.
+        all_terms: list[Terms] = []
+        self._owners: list[tuple[int, int]] = []
+        for c, category in enumerate(self.categories):
+            for place, terms in enumerate((category.strong, category.exact, category.exact_requires, category.weak)):
+                if terms is not None:
+                    all_terms.append(terms)
+                    self._owners.append((c, place))
+        self._prefilter = _Prefilter(all_terms)
 
     # --- the parts of a batch --------------------------------------------------------------------------------
 
@@ -708,9 +717,10 @@ class SpecialCategoryDetector:
             return
         text = batch.text
         folded = _fold(text)
-        possible = self._possible(text, folded)
-        if not any(numbers for per_category in possible for numbers in per_category):
-            return  # no term can occur: units, anchors and subject would go unused
+        per_category = [(category, matches) for category, possible in self._possible(text, folded)
+                        if (matches := list(self._matches(text, folded, category, possible)))]
+        if not per_category:
+            return  # no term occurs: units, anchors and subject would go unused
         units = self.units(batch)
         unit_starts = [u.start for u in units]
         anchors = self.anchors(batch, found)
@@ -718,11 +728,10 @@ class SpecialCategoryDetector:
         subject = self.subject(batch, anchors)
         spans = [(a.start, a.end, a.entity_type) for a in anchors]
         definitional: dict[int, bool] = {}  # unit → is a definition or lesson (asked once per unit)
-        definition_spans = _DEFINITIONS.spans(text)
+        definition_spans = _DEFINITIONS.spans(folded)
         boxes = any(box in text for box in "[(☐□")  # what _UNTICKED_BOX needs
-        for category, numbers in zip(self.categories, possible):
+        for category, matches in per_category:
             reported: set[int] = set()  # one finding per unit and category
-            matches = self._matches(text, folded, category, numbers)
             for match, strong in matches:
                 u = bisect.bisect_right(unit_starts, match.start()) - 1
                 if u < 0 or u in reported:
@@ -763,22 +772,25 @@ class SpecialCategoryDetector:
                     end=match.end(),
                 )
 
-    def _possible(self, text: str, folded: str) -> list[tuple[set[int], set[int], set[int], set[int]]]:
-        """Per category, the numbers of the terms of (strong, exact, exact_requires, weak) that can occur in
-        ``text`` (none of a list that is ``None``), in the order ``_Prefilter`` was built."""
-        possible = iter(self._prefilter.possible(text, folded))
+    def _possible(self, text: str, folded: str) -> list[tuple[Category, tuple[Set[int], ...]]]:
+        """The categories a term of which can occur in ``text``, each with the numbers of the terms of its
+        (strong, exact, exact_requires, weak) that can (see ``_Prefilter``; none of a list it has not)."""
+        by_category: dict[int, list[Set[int]]] = {}
+        for n, numbers in self._prefilter.possible(text, folded).items():
+            c, place = self._owners[n]
+            by_category.setdefault(c, [_NONE] * 4)[place] = numbers
         per_category = []
-        for c in self.categories:
-            strong, exact, requires, weak = (set() if terms is None else next(possible)
-                                             for terms in (c.strong, c.exact, c.exact_requires, c.weak))
-            if c.exact_requires is not None and not requires:
-                exact = set()  # the text mentions none of the words the case-sensitive codes require
-            per_category.append((strong, exact, requires, weak))
+        for c in sorted(by_category):
+            category, (strong, exact, requires, weak) = self.categories[c], by_category[c]
+            if category.exact_requires is not None and not requires:
+                exact = _NONE  # the text mentions none of the words the case-sensitive codes require
+            if strong or exact or weak:
+                per_category.append((category, (strong, exact, requires, weak)))
         return per_category
 
     @staticmethod
     def _matches(text: str, folded: str, category: Category,
-                 possible: tuple[set[int], set[int], set[int], set[int]]) -> Iterator[tuple[re.Match, bool]]:
+                 possible: tuple[Set[int], ...]) -> Iterator[tuple[re.Match, bool]]:
         """Strong, case-sensitive (where ``exact_requires``, if any, occurs), then weak term matches, of the terms
         that can occur (``possible``, from ``_possible``)."""
         strong, exact, requires, weak = possible

@@ -48,10 +48,15 @@ def _term_by_term(terms, text, numbers):
     return _spans(terms.finditer(text, special_categories._fold(text), numbers))
 
 
+def _possible(detector, text):
+    """Per ``Terms`` of the detector, the numbers of its terms the prefilter lets run."""
+    possible = detector._prefilter.possible(text, special_categories._fold(text))
+    return [(terms, possible.get(t, set())) for t, terms in enumerate(detector._prefilter.all_terms)]
+
+
 @pytest.mark.parametrize("text", TEXTS)
 def test_reduced_term_lists_match_like_the_whole(detector, text):
-    possible = detector._prefilter.possible(text, special_categories._fold(text))
-    for terms, numbers in zip(detector._prefilter.all_terms, possible):
+    for terms, numbers in _possible(detector, text):
         assert _term_by_term(terms, text, numbers) == _spans(terms.pattern.finditer(text)), terms.terms
 
 
@@ -60,8 +65,7 @@ def test_every_term_list_on_every_part_of_the_text(detector, text):
     """Also on each slice: a term can begin anywhere a unit does."""
     for start, end in itertools.combinations(range(0, len(text) + 1, 7), 2):
         part = text[start:end]
-        possible = detector._prefilter.possible(part, special_categories._fold(part))
-        for terms, numbers in zip(detector._prefilter.all_terms, possible):
+        for terms, numbers in _possible(detector, part):
             assert _term_by_term(terms, part, numbers) == _spans(terms.pattern.finditer(part))
 
 
@@ -136,7 +140,7 @@ def test_strings_a_match_begins_with(pattern, starts):
 
 @pytest.mark.parametrize("text", TEXTS)
 def test_definitional_gate(text):
-    spans = _DEFINITIONS.spans(text)
+    spans = _DEFINITIONS.spans(special_categories._fold(text))
     for start, end in itertools.combinations(range(0, len(text) + 1, 5), 2):
         assert _DEFINITIONS.search(text, spans, start, end) == bool(_DEFINITIONAL.search(text[start:end]))
 
