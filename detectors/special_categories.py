@@ -36,6 +36,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -348,7 +349,7 @@ def _starts(parsed) -> frozenset[str] | None:
     if not parsed:
         return None
     (op, av), after = parsed[0], parsed[1:]
-    if op is sre_constants.AT:  # \b, ^: consumes nothing
+    if op in (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT):  # \b, ^, (?=…): consume nothing
         return _starts(after)
     if op is sre_constants.SUBPATTERN and not (av[1] or av[2]):  # no local flags: (?-i:…)
         return _starts([*av[3], *after])
@@ -366,17 +367,28 @@ def _union(alternatives: list[frozenset[str] | None]) -> frozenset[str] | None:
     return None if None in alternatives else frozenset().union(*alternatives)
 
 
-def _occurrences(text: str, literal: str) -> Iterator[int]:
-    at = text.find(literal)
-    while at >= 0:
-        yield at
-        at = text.find(literal, at + 1)
+def _start_strings(parsed, folded: bool) -> list[str] | None:
+    """``_starts`` of a parsed pattern, folded if it ignores case (``folded``), sorted; ``None`` also if it can
+    match the empty string (``_Scan`` does not follow finditer's rules for those)."""
+    starts = None if parsed.getwidth()[0] == 0 else _starts(list(parsed))
+    return None if starts is None else sorted({_fold(s) if folded else s for s in starts})
 
 
-class _TermScan:
-    """One term's matches in one text (the term alone, wrapped as in the alternation), in order of start: each
-    tried at the places where one of the strings all its matches begin with occurs (``starts``, sorted), or,
-    where there are none such (``starts`` is ``None``), searched for."""
+def _positions(haystack: str, literals: list[str]) -> list[int]:
+    """Where in ``haystack`` one of ``literals`` occurs, sorted."""
+    positions = set()
+    for literal in literals:
+        at = haystack.find(literal)
+        while at >= 0:
+            positions.add(at)
+            at = haystack.find(literal, at + 1)
+    return sorted(positions)
+
+
+class _Scan:
+    """One pattern's matches in one text, in order of start (overlapping ones too): tried at the places where one
+    of the strings all its matches begin with occurs (``starts``, sorted), or, where there are none such
+    (``starts`` is ``None``), searched for."""
 
     def __init__(self, pattern: re.Pattern, text: str, starts: list[int] | None):
         self.pattern = pattern
@@ -426,8 +438,7 @@ class Terms:
                 if literals is not None and self.folded:
                     literals = frozenset((_fold(literal), gap) for literal, gap in literals)
                 needs.append(literals)
-                first = _starts(list(parsed))
-                starts.append(None if first is None else sorted({_fold(s) if self.folded else s for s in first}))
+                starts.append(_start_strings(parsed, self.folded))
                 can_be_empty = can_be_empty or parsed.getwidth()[0] == 0
         except re.error:  # not a regex on its own: only ever run the whole alternation
             needs, starts = [None] * len(terms), None
@@ -461,15 +472,32 @@ class Terms:
             yield best
             pos = best.end()  # never empty (see __init__)
 
-    def _scan(self, i: int, text: str, folded: str) -> _TermScan:
+    def _scan(self, i: int, text: str, folded: str) -> _Scan:
         literals = self.starts[i]
         pattern = self._alone[i]
         if pattern is None:
             pattern = self._alone[i] = _compile_alternation([self.terms[i]], self.flags, search=literals is None)
-        if literals is None:
-            return _TermScan(pattern, text, None)
-        haystack = folded if self.folded else text
-        return _TermScan(pattern, text, sorted({at for literal in literals for at in _occurrences(haystack, literal)}))
+        return _Scan(pattern, text, None if literals is None else _positions(folded if self.folded else text, literals))
+
+
+def _finditer(pattern: re.Pattern, starts: list[str] | None, text: str, haystack: str) -> Iterator[re.Match]:
+    """``pattern.finditer(text)``, tried only where one of ``starts`` (its ``_start_strings``) occurs in
+    ``haystack``: the text, folded (``_fold``) if the pattern ignores case."""
+    if starts is None:
+        yield from pattern.finditer(text)
+        return
+    scan = _Scan(pattern, text, _positions(haystack, starts))
+    pos = 0
+    while (match := scan.first_from(pos)) is not None:
+        yield match
+        pos = match.end()  # never empty (see _start_strings)
+
+
+# Where the name anchors can begin ("Mr", "Mrs", …; "pupil", "name", …): they are looked for only there.
+_TITLE_STARTS, _NAME_FIELD_STARTS = (
+    _start_strings(sre_parser.parse(p.pattern, p.flags), bool(p.flags & re.IGNORECASE))
+    for p in (_TITLE_AND_SURNAME, _NAME_FIELD)
+)
 
 
 _WORD_STARTS = re.compile(r"(?<!\w)\w\w\w")  # the first three characters of every word
@@ -556,8 +584,18 @@ class _Occurrences:
                 return False
         return bool(self.pattern.search(text[start:end]))
 
+    def search_part(self, text: str, folded: str, start: int, end: int) -> bool:
+        """``bool(pattern.search(text[start:end]))``, searched only if a literal is in that part of ``folded``
+        (``_fold(text)``): for a few short parts, where finding the literals in the whole text would cost more."""
+        part = folded[start:end]
+        if self.literals is not None and not any(literal in part for literal in self.literals):
+            return False
+        return bool(self.pattern.search(text[start:end]))
+
 
 _DEFINITIONS = _Occurrences(_DEFINITIONAL)
+_CUES = (("parent", _Occurrences(_PARENT_CUES)), ("staff", _Occurrences(_STAFF_CUES)),
+         ("pupil", _Occurrences(_PUPIL_CUES)))
 
 
 def _compile_alternation(terms: list[str], flags: int, search: bool = True) -> re.Pattern:
@@ -618,15 +656,13 @@ def load_categories(config: DetectionConfig) -> list[Category]:
     return categories
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(NamedTuple):
     start: int
     end: int
     segment: int
 
 
-@dataclass(frozen=True)
-class Anchor:
+class Anchor(NamedTuple):
     start: int
     end: int
     entity_type: str
@@ -671,14 +707,15 @@ class SpecialCategoryDetector:
                     index += 1
                     continue
             for i in range(index, last + 1):
-                for m in _SENTENCE.finditer(segments[i].text):
-                    if m.group().strip():
-                        units.append(Unit(batch.starts[i] + m.start(), batch.starts[i] + m.end(), i))
+                offset = batch.starts[i]
+                units += [Unit(offset + m.start(), offset + m.end(), i) for m in _SENTENCE.finditer(segments[i].text)
+                          if (sentence := m.group()) and not sentence.isspace()]
             index = last + 1
         return units
 
     @staticmethod
-    def anchors(batch: TextBatch, found: Sequence[Finding]) -> list[Anchor]:
+    def anchors(batch: TextBatch, found: Sequence[Finding], folded: str) -> list[Anchor]:
+        """The people the batch names (``folded`` is ``_fold(batch.text)``), in offset order."""
         anchors = [
             Anchor(f.start, f.end, f.entity_type)
             for f in found
@@ -686,10 +723,13 @@ class SpecialCategoryDetector:
             and f.start >= 0
             and (f.entity_type != "PERSON" or f.detector.endswith(_EXACT_NAME_SOURCES) or _is_name(f.value))
         ]
-        anchors += [Anchor(m.start(), m.end(), "PERSON") for m in _TITLE_AND_SURNAME.finditer(batch.text)]
+        text = batch.text
+        anchors += [
+            Anchor(m.start(), m.end(), "PERSON") for m in _finditer(_TITLE_AND_SURNAME, _TITLE_STARTS, text, text)
+        ]
         anchors += [
             Anchor(m.start("name"), m.end("name"), "PERSON")
-            for m in _NAME_FIELD.finditer(batch.text)
+            for m in _finditer(_NAME_FIELD, _NAME_FIELD_STARTS, text, folded)
             if m.group("name")[0].isupper()
         ]
         return sorted(anchors, key=lambda a: a.start)
@@ -723,11 +763,12 @@ class SpecialCategoryDetector:
             return  # no term occurs: units, anchors and subject would go unused
         units = self.units(batch)
         unit_starts = [u.start for u in units]
-        anchors = self.anchors(batch, found)
+        anchors = self.anchors(batch, found, folded)
         anchor_starts = [a.start for a in anchors]
         subject = self.subject(batch, anchors)
         spans = [(a.start, a.end, a.entity_type) for a in anchors]
         definitional: dict[int, bool] = {}  # unit → is a definition or lesson (asked once per unit)
+        person_types: dict[Anchor, str] = {}  # asked once per anchor
         definition_spans = _DEFINITIONS.spans(folded)
         boxes = any(box in text for box in "[(☐□")  # what _UNTICKED_BOX needs
         for category, matches in per_category:
@@ -755,6 +796,8 @@ class SpecialCategoryDetector:
                 if confidence < self.settings.min_confidence:
                     continue
                 reported.add(u)
+                if anchor not in person_types:
+                    person_types[anchor] = self._person_type(anchor, text, folded)
                 term = " ".join(match.group().lower().split())
                 yield Finding(
                     entity_type=category.name,
@@ -767,7 +810,7 @@ class SpecialCategoryDetector:
                     detector=f"{self.name}:{category.name}",
                     kind=category.kind,
                     value=match.group(),
-                    evidence=(term, f"person:{self._person_type(anchor, text)}"),
+                    evidence=(term, f"person:{person_types[anchor]}"),
                     start=match.start(),
                     end=match.end(),
                 )
@@ -808,8 +851,12 @@ class SpecialCategoryDetector:
     @staticmethod
     def _negated(text: str, match: re.Match, unit: Unit) -> bool:
         # Within the cell or clause: "Business interests: None | Other interests: Member of…" is not negated.
-        before = _CLAUSE_BREAK_BEFORE.split(text[max(unit.start, match.start() - 40) : match.start()])[-1]
-        after = _CLAUSE_BREAK_AFTER.split(text[match.end() : min(len(text), match.end() + 100)], maxsplit=1)[0]
+        before = text[max(unit.start, match.start() - 40) : match.start()]
+        if ";" in before or "|" in before or "\n" in before:  # what a clause break needs
+            before = _CLAUSE_BREAK_BEFORE.split(before)[-1]
+        after = text[match.end() : match.end() + 100]
+        if ";" in after or "|" in after:
+            after = _CLAUSE_BREAK_AFTER.split(after, maxsplit=1)[0]
         return bool(_NEGATION_BEFORE.search(before) or _NEGATION_AFTER.search(after))
 
     @staticmethod
@@ -842,13 +889,12 @@ class SpecialCategoryDetector:
         return None
 
     @staticmethod
-    def _person_type(anchor: Anchor, text: str) -> str:
+    def _person_type(anchor: Anchor, text: str, folded: str) -> str:
         if anchor.entity_type in ("UK_UPN", "UK_ULN"):
             return "pupil"
         if anchor.entity_type == "UK_NINO":
             return "staff"
-        around = text[max(0, anchor.start - 80) : anchor.end + 80]
-        for kind, cues in (("parent", _PARENT_CUES), ("staff", _STAFF_CUES), ("pupil", _PUPIL_CUES)):
-            if cues.search(around):
+        for kind, cues in _CUES:  # around the anchor
+            if cues.search_part(text, folded, max(0, anchor.start - 80), anchor.end + 80):
                 return kind
         return "unknown"

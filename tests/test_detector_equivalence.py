@@ -12,6 +12,7 @@ from detectors import person_index, special_categories
 from detectors.special_categories import _DEFINITIONAL, _DEFINITIONS, SpecialCategoryDetector
 from detectors.uk_identifiers import SPECS, IdentifierRecognizer
 from scanner.config import DetectionConfig, SpecialCategoryConfig
+from scanner.items import Segment, TextBatch
 
 # Case folding that str.lower() gets wrong ("İ" → two characters; "ſ" matches "s"; the Kelvin sign "k"),
 # terms cut mid-word, codes that need a word elsewhere, and text with no term at all.
@@ -138,11 +139,75 @@ def test_strings_a_match_begins_with(pattern, starts):
     assert special_categories._starts(list(sre_parser.parse(pattern, re.IGNORECASE))) == starts
 
 
+NAMED = [
+    "Mr Hart, Mrs. Evans-Jones, Miss O'Brien; MR HART, xMr Hart, Dr  Patel, Mx Lee-Smith, Mrs\nBrown, Ms évans",
+    "Pupil: Lily Evans | pupil name - Sarah Jones | Child's name: Tom Lee | Full name: Amira Hussain | surname: X",
+    "PUPIL: LILY EVANS; young person | Jo Bloggs; Employee name – Sarah Jones; İ Name: Ada Lovelace; name:Al Bo",
+]
+
+
+@pytest.mark.parametrize("pattern,starts", [
+    (special_categories._TITLE_AND_SURNAME, special_categories._TITLE_STARTS),
+    (special_categories._NAME_FIELD, special_categories._NAME_FIELD_STARTS),
+], ids=["title and surname", "name field"])
+def test_name_anchors_found_at_their_start_strings(pattern, starts):
+    assert starts is not None  # looked for at those strings only
+    for text in TEXTS + NAMED + _awkward_texts(100):
+        haystack = special_categories._fold(text) if pattern.flags & re.IGNORECASE else text
+        found = list(special_categories._finditer(pattern, starts, text, haystack))
+        assert [(m.span(), m.span("name") if "name" in pattern.groupindex else None) for m in found] == [
+            (m.span(), m.span("name") if "name" in pattern.groupindex else None) for m in pattern.finditer(text)
+        ]
+
+
+@pytest.mark.parametrize("text", NAMED)
+def test_name_anchors_of_a_batch(text):
+    batch = TextBatch.of([Segment(text, "paragraph 1")])
+    anchors = SpecialCategoryDetector.anchors(batch, [], special_categories._fold(text))
+    plain = [(m.start(), m.end()) for m in special_categories._TITLE_AND_SURNAME.finditer(text)] + [
+        m.span("name") for m in special_categories._NAME_FIELD.finditer(text) if m.group("name")[0].isupper()
+    ]
+    assert [(a.start, a.end) for a in anchors] == sorted(plain, key=lambda span: span[0])
+
+
 @pytest.mark.parametrize("text", TEXTS)
 def test_definitional_gate(text):
     spans = _DEFINITIONS.spans(special_categories._fold(text))
     for start, end in itertools.combinations(range(0, len(text) + 1, 5), 2):
         assert _DEFINITIONS.search(text, spans, start, end) == bool(_DEFINITIONAL.search(text[start:end]))
+
+
+@pytest.mark.parametrize("text", TEXTS + NAMED + [
+    "Mum and Dad; the class TEACHER; payroll; GUARDIAN; Year 7 pupil; ſtaff room; \u212aS2; head of year; carer's",
+])
+def test_person_cue_gate(text):
+    folded = special_categories._fold(text)
+    for _, cues in special_categories._CUES:
+        for start, end in itertools.combinations(range(0, len(text) + 1, 5), 2):
+            assert cues.search_part(text, folded, start, end) == bool(cues.pattern.search(text[start:end]))
+
+
+NEGATIONS = [
+    "No asthma; none | asthma: none recorded\nnot diabetic | Convictions: none; Business interests: None | member",
+    "Allergies: n/a | epilepsy - without seizures since 2019;epilepsy ; no\tknown | | allergy: NIL | x |y| asthma",
+    "Asthma; none recorded. Epilepsy: none known;diabetes: nil",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS + NEGATIONS)
+def test_negation_within_the_clause(text):
+    """The clause is split off only where a clause break can be: the same answer as always splitting."""
+    sc = special_categories
+
+    def plain(match, unit):
+        before = sc._CLAUSE_BREAK_BEFORE.split(text[max(unit.start, match.start() - 40) : match.start()])[-1]
+        after = sc._CLAUSE_BREAK_AFTER.split(text[match.end() : match.end() + 100])[0]
+        return bool(sc._NEGATION_BEFORE.search(before) or sc._NEGATION_AFTER.search(after))
+
+    for unit_start in range(0, len(text), 9):
+        unit = special_categories.Unit(unit_start, len(text), 0)
+        for match in re.compile(r"\w+").finditer(text, unit_start):
+            assert SpecialCategoryDetector._negated(text, match, unit) == plain(match, unit)
 
 
 def test_fold_keeps_offsets_and_matches_ignorecase():
