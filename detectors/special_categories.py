@@ -69,7 +69,9 @@ _SUBJECT_LABEL = re.compile(
 _PRONOUN = re.compile(r"\b(?:he|she|they|his|her|hers|him|their|them|i|my|me)\b", re.IGNORECASE)
 # An option on a form, not an answer: "[ ] Muslim", "☐ Christian".
 _UNTICKED_BOX = re.compile(r"(?:\[\s?\]|\(\s?\)|[☐□])\s*$")
-_SENTENCE = re.compile(r"[^\n.!?]*(?:[.!?]+(?=\s|$)|\n|$)")
+# Possessive ("*+"): a shorter run would be followed by a character of the run, which none of the ends matches,
+# so giving characters back never found a sentence, only took time at each start inside a run such as "e.g.x".
+_SENTENCE = re.compile(r"[^\n.!?]*+(?:[.!?]+(?=\s|$)|\n|$)")
 _NEGATION_BEFORE = re.compile(r"\b(?:no|not|none|without|nil|never|denies|denied|n/a|free from|negative for)\b"
                               r"(?:\s+\S+){0,3}\s*$", re.IGNORECASE)
 _NEGATION_AFTER = re.compile(r"^[^\n]{0,80}?(?:\bnone (?:recorded|known|declared|disclosed|reported)\b|"
@@ -335,6 +337,17 @@ def _word_start_key(literal: str, gap: bool) -> str | None:
     return None
 
 
+def _word_start_keys(literal: str, gap: bool) -> tuple[str, ...]:
+    """All the three-letter ``_word_start_key`` s of ``literal`` ("child protection": "chi", "pro"), folded (a
+    case-sensitive code's too: the text's word starts are read folded)."""
+    keys = []
+    for i in range(len(literal) - 2):
+        chunk = literal[i : i + 3]
+        if (gap if i == 0 else _is_gap(literal[i - 1])) and chunk.isascii() and chunk.isalnum():
+            keys.append(_fold(chunk))
+    return tuple(keys)
+
+
 def _starts(parsed) -> frozenset[str] | None:
     """Strings one of which every match of ``parsed`` (a list of parsed items) begins with, as written in the
     pattern; ``None`` if a match can begin otherwise (with a class, say) or be empty. More strings than needed
@@ -376,13 +389,13 @@ def _start_strings(parsed, folded: bool) -> list[str] | None:
 
 def _positions(haystack: str, literals: list[str]) -> list[int]:
     """Where in ``haystack`` one of ``literals`` occurs, sorted."""
-    positions = set()
+    positions = []
     for literal in literals:
         at = haystack.find(literal)
         while at >= 0:
-            positions.add(at)
+            positions.append(at)
             at = haystack.find(literal, at + 1)
-    return sorted(positions)
+    return positions if len(literals) == 1 else sorted(set(positions))
 
 
 class _Scan:
@@ -507,28 +520,28 @@ class _Prefilter:
     """Every ``Terms`` of a detector, indexed by literal: which terms can match in a given text.
 
     Terms match whole words, so most literals begin a word wherever they occur in a match ("asthma", " allerg"
-    → "all…", the code "WBRI" → "wbr…"): such a literal is searched for only when a word of the text begins with
-    its first three letters, folded (one pass collects those), and most of the ~450 literals never are. The rest
-    ("a&e", "gp": keyed by two letters, not worth collecting those too) always are. A term counts as possible
-    when one of its literals is in the text (folded unless the term is case-sensitive); it is then only
-    possible: ``Terms.finditer`` decides."""
+    → "all…", the code "WBRI" → "wbr…"): such a literal is searched for only when words of the text begin with
+    its word-starting three letters, folded ("child protection": "chi" and "pro"; one pass collects the text's),
+    and most of the ~450 literals never are. The rest ("a&e", "gp": keyed by two letters, not worth collecting
+    those too) always are. A term counts as possible when one of its literals is in the text (folded unless the
+    term is case-sensitive); it is then only possible: ``Terms.finditer`` decides."""
 
     def __init__(self, all_terms: list[Terms]):
         self.all_terms = all_terms
         owners: dict[tuple[bool, str], list[tuple[int, int]]] = {}  # (folded, literal) → [(Terms, term)]
-        keys: dict[tuple[bool, str], set[str | None]] = {}
+        keys: dict[tuple[bool, str], set[tuple[str, ...]]] = {}
         for t, terms in enumerate(all_terms):
             for i, need in enumerate(terms.needs):
                 for literal, gap in need or ():
                     owners.setdefault((terms.folded, literal), []).append((t, i))
-                    key = _word_start_key(literal, gap)  # ASCII letters and digits: a case-sensitive one folded
-                    keys.setdefault((terms.folded, literal), set()).add(key and _fold(key))
-        self.by_key: dict[str, list[tuple[bool, str, list[tuple[int, int]]]]] = {}
+                    keys.setdefault((terms.folded, literal), set()).add(_word_start_keys(literal, gap))
+        # Indexed by the first key, with the others: (other keys, folded, literal, [(Terms, term)]).
+        self.by_key: dict[str, list[tuple[tuple[str, ...], bool, str, list[tuple[int, int]]]]] = {}
         self.other: list[tuple[bool, str, list[tuple[int, int]]]] = []
         for (folded, literal), where in owners.items():
-            key = keys[folded, literal].pop() if len(keys[folded, literal]) == 1 else None
-            if key and len(key) == 3:
-                self.by_key.setdefault(key, []).append((folded, literal, where))
+            literal_keys = keys[folded, literal].pop() if len(keys[folded, literal]) == 1 else ()
+            if literal_keys:
+                self.by_key.setdefault(literal_keys[0], []).append((literal_keys[1:], folded, literal, where))
             else:
                 self.other.append((folded, literal, where))
         self.always = [(t, terms.always) for t, terms in enumerate(all_terms) if terms.always]
@@ -540,8 +553,8 @@ class _Prefilter:
         starts = set(_WORD_STARTS.findall(folded) if text.isascii() else map(_fold, _WORD_STARTS.findall(text)))
         possible = defaultdict(set, ((t, set(always)) for t, always in self.always))
         for key in self.by_key.keys() & starts:
-            for is_folded, literal, where in self.by_key[key]:
-                if literal in (folded if is_folded else text):
+            for more_keys, is_folded, literal, where in self.by_key[key]:
+                if starts.issuperset(more_keys) and literal in (folded if is_folded else text):
                     for t, i in where:
                         possible[t].add(i)
         for is_folded, literal, where in self.other:
@@ -778,7 +791,6 @@ class SpecialCategoryDetector:
                 if u < 0 or u in reported:
                     continue
                 unit = units[u]
-                unit_text = text[unit.start : unit.end]
                 if self._negated(text, match, unit):
                     continue
                 if u not in definitional:
@@ -787,7 +799,7 @@ class SpecialCategoryDetector:
                     continue
                 if boxes and _UNTICKED_BOX.search(text[max(unit.start, match.start() - 6) : match.start()]):
                     continue
-                if not strong and not self._second_sign(category, unit_text, match.group()):
+                if not strong and not self._second_sign(category, text[unit.start : unit.end], match.group()):
                     continue
                 linked = self._link(units, u, anchors, anchor_starts, subject, text)
                 if linked is None:

@@ -210,6 +210,15 @@ def test_negation_within_the_clause(text):
             assert SpecialCategoryDetector._negated(text, match, unit) == plain(match, unit)
 
 
+@pytest.mark.parametrize("text", TEXTS + NEGATIONS + [
+    "e.g.x", "a.b.c. d", "end.\n", "x!?y", "...", "a\n", "abc.def ghi. ", "trailing newline\n", "22q11.2 deletion.",
+    "www.example.com/a?b=c! Next.\n\nLast line without a stop", "?! .. \n. x",
+])
+def test_sentences_without_backtracking(text):
+    plain = re.compile(r"[^\n.!?]*(?:[.!?]+(?=\s|$)|\n|$)")
+    assert [m.span() for m in special_categories._SENTENCE.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
 def test_fold_keeps_offsets_and_matches_ignorecase():
     for char in map(chr, range(0x250)):
         assert len(special_categories._fold(char)) == 1
