@@ -28,6 +28,7 @@ from __future__ import annotations
 import _sre
 import bisect
 import itertools
+import operator
 import re
 import re._casefix as sre_casefix
 import re._constants as sre_constants
@@ -74,8 +75,10 @@ _UNTICKED_BOX = re.compile(r"(?:\[\s?\]|\(\s?\)|[☐□])\s*$")
 _SENTENCE = re.compile(r"[^\n.!?]*+(?:[.!?]+(?=\s|$)|\n|$)")
 _NEGATION_BEFORE = re.compile(r"\b(?:no|not|none|without|nil|never|denies|denied|n/a|free from|negative for)\b"
                               r"(?:\s+\S+){0,3}\s*$", re.IGNORECASE)
-_NEGATION_AFTER = re.compile(r"^[^\n]{0,80}?(?:\bnone (?:recorded|known|declared|disclosed|reported)\b|"
-                             r":\s*(?:none|nil|no|n/a)\b|\bno trace\b|\bnot applicable\b)", re.IGNORECASE)
+# After a term, it counts if it begins within NEGATION_REACH characters, on the term's line (``_negated``).
+_NEGATION_AFTER = re.compile(r"\bnone (?:recorded|known|declared|disclosed|reported)\b|"
+                             r":\s*(?:none|nil|no|n/a)\b|\bno trace\b|\bnot applicable\b", re.IGNORECASE)
+NEGATION_REACH = 80
 _DEFINITIONAL = re.compile(
     r"special categor|such as|for example|e\.g\.|\bdefined as\b|\bmeans\b|\brefers to\b|learning objective|"
     r"\bpupils will\b|\bstudents will\b|\bwe will learn\b|\blesson\b|\bpolicy\b|\bthis template\b|"
@@ -188,9 +191,11 @@ def _first_char_compile(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern:
 
 
 # The case-insensitive alternations above, behind a lookahead of their first characters (same matches).
-_NAME_FIELD, _PRONOUN, _NEGATION_BEFORE, _DEFINITIONAL, _PUPIL_CUES, _STAFF_CUES, _PARENT_CUES = (
+(_NAME_FIELD, _PRONOUN, _NEGATION_BEFORE, _NEGATION_AFTER, _DEFINITIONAL, _PUPIL_CUES, _STAFF_CUES,
+ _PARENT_CUES) = (
     _first_char_compile(p.pattern, p.flags)
-    for p in (_NAME_FIELD, _PRONOUN, _NEGATION_BEFORE, _DEFINITIONAL, _PUPIL_CUES, _STAFF_CUES, _PARENT_CUES)
+    for p in (_NAME_FIELD, _PRONOUN, _NEGATION_BEFORE, _NEGATION_AFTER, _DEFINITIONAL, _PUPIL_CUES, _STAFF_CUES,
+              _PARENT_CUES)
 )
 
 
@@ -234,6 +239,19 @@ class _Folding(dict):
 
 
 _FOLDING = _Folding()
+
+
+class _WordFolding(dict):
+    """``str.translate`` table: a word character (``\\w``) → its fold, any other → a space."""
+
+    def __missing__(self, code: int) -> int:
+        char = chr(code)
+        self[code] = value = _FOLDING[code] if char.isalnum() or char == "_" else ord(" ")
+        return value
+
+
+_WORD_FOLDING = _WordFolding()
+_FIRST_THREE = operator.itemgetter(slice(3))
 
 
 def _fold(text: str) -> str:
@@ -513,7 +531,10 @@ _TITLE_STARTS, _NAME_FIELD_STARTS = (
 )
 
 
-_WORD_STARTS = re.compile(r"(?<!\w)\w\w\w")  # the first three characters of every word
+def _word_starts(text: str) -> set[str]:
+    """The first three characters of every word of ``text``, folded (and shorter words whole, which no key of
+    three matches). Words are told in the text itself, where the look-behind of a term match looks."""
+    return set(map(_FIRST_THREE, text.translate(_WORD_FOLDING).split()))
 
 
 class _Prefilter:
@@ -549,8 +570,7 @@ class _Prefilter:
     def possible(self, text: str, folded: str) -> dict[int, set[int]]:
         """The numbers of the terms that may match somewhere in ``text`` (``folded`` is ``_fold(text)``), by the
         number of their ``Terms``; a ``Terms`` none of whose terms may is left out."""
-        # Word starts are read in the text itself (where the look-behind of a term match looks), then folded.
-        starts = set(_WORD_STARTS.findall(folded) if text.isascii() else map(_fold, _WORD_STARTS.findall(text)))
+        starts = _word_starts(text)
         possible = defaultdict(set, ((t, set(always)) for t, always in self.always))
         for key in self.by_key.keys() & starts:
             for more_keys, is_folded, literal, where in self.by_key[key]:
@@ -869,7 +889,10 @@ class SpecialCategoryDetector:
         after = text[match.end() : match.end() + 100]
         if ";" in after or "|" in after:
             after = _CLAUSE_BREAK_AFTER.split(after, maxsplit=1)[0]
-        return bool(_NEGATION_BEFORE.search(before) or _NEGATION_AFTER.search(after))
+        if _NEGATION_BEFORE.search(before):
+            return True
+        negation = _NEGATION_AFTER.search(after)  # the first: any other begins further along
+        return negation is not None and negation.start() <= min(NEGATION_REACH, len(after.partition("\n")[0]))
 
     @staticmethod
     def _second_sign(category: Category, unit_text: str, term: str) -> bool:

@@ -191,18 +191,23 @@ NEGATIONS = [
     "No asthma; none | asthma: none recorded\nnot diabetic | Convictions: none; Business interests: None | member",
     "Allergies: n/a | epilepsy - without seizures since 2019;epilepsy ; no\tknown | | allergy: NIL | x |y| asthma",
     "Asthma; none recorded. Epilepsy: none known;diabetes: nil",
+    "asthma" + "." * 80 + ": none, epilepsy" + "." * 80 + " none recorded; diabetes" + "." * 81 + ":nil",
+    "asthma ok\n: none recorded | asthma: \nnone | asthma\nnot applicable | x: no trace",
 ]
 
 
 @pytest.mark.parametrize("text", TEXTS + NEGATIONS)
 def test_negation_within_the_clause(text):
-    """The clause is split off only where a clause break can be: the same answer as always splitting."""
+    """The clause is split off only where a clause break can be, the first negation after a term is measured
+    against the reach: the same answers as always splitting and searching for one within the reach."""
     sc = special_categories
+    negation_after = re.compile(r"^[^\n]{0,80}?(?:\bnone (?:recorded|known|declared|disclosed|reported)\b|"
+                                r":\s*(?:none|nil|no|n/a)\b|\bno trace\b|\bnot applicable\b)", re.IGNORECASE)
 
     def plain(match, unit):
         before = sc._CLAUSE_BREAK_BEFORE.split(text[max(unit.start, match.start() - 40) : match.start()])[-1]
         after = sc._CLAUSE_BREAK_AFTER.split(text[match.end() : match.end() + 100])[0]
-        return bool(sc._NEGATION_BEFORE.search(before) or sc._NEGATION_AFTER.search(after))
+        return bool(sc._NEGATION_BEFORE.search(before) or negation_after.search(after))
 
     for unit_start in range(0, len(text), 9):
         unit = special_categories.Unit(unit_start, len(text), 0)
@@ -217,6 +222,14 @@ def test_negation_within_the_clause(text):
 def test_sentences_without_backtracking(text):
     plain = re.compile(r"[^\n.!?]*(?:[.!?]+(?=\s|$)|\n|$)")
     assert [m.span() for m in special_categories._SENTENCE.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@pytest.mark.parametrize("text", TEXTS + NAMED + [
+    "x\u0345yz a\u0300bc ǅemal ﬁne ŉxx a_b_c 12ab ab ½xy x²yz Ⅻab 𝟙𝟚𝟛 ᾈᾈᾈ ΣΑΣ ßxy \u1680abc\u2028def",
+])
+def test_word_starts(text):
+    three = {start for start in special_categories._word_starts(text) if len(start) == 3}
+    assert three == {special_categories._fold(start) for start in re.findall(r"(?<!\w)\w\w\w", text)}
 
 
 def test_fold_keeps_offsets_and_matches_ignorecase():
