@@ -356,8 +356,9 @@ def _word_start_key(literal: str, gap: bool) -> str | None:
 
 
 def _word_start_keys(literal: str, gap: bool) -> tuple[str, ...]:
-    """All the three-letter ``_word_start_key`` s of ``literal`` ("child protection": "chi", "pro"), folded (a
-    case-sensitive code's too: the text's word starts are read folded)."""
+    """Every three ASCII letters or digits of ``literal`` that begin a word of the text wherever a term match
+    holds the literal, as ``_word_start_key`` finds the first ("child protection": "chi", "pro"); folded, a
+    case-sensitive code's too, as the text's word starts are read."""
     keys = []
     for i in range(len(literal) - 2):
         chunk = literal[i : i + 3]
@@ -399,10 +400,14 @@ def _union(alternatives: list[frozenset[str] | None]) -> frozenset[str] | None:
 
 
 def _start_strings(parsed, folded: bool) -> list[str] | None:
-    """``_starts`` of a parsed pattern, folded if it ignores case (``folded``), sorted; ``None`` also if it can
-    match the empty string (``_Scan`` does not follow finditer's rules for those)."""
+    """``_starts`` of a parsed pattern, folded if it ignores case (``folded``), sorted, without those that begin
+    with another ("Mrs" after "Mr": no other places); ``None`` also if it can match the empty string (``_Scan``
+    does not follow finditer's rules for those)."""
     starts = None if parsed.getwidth()[0] == 0 else _starts(list(parsed))
-    return None if starts is None else sorted({_fold(s) if folded else s for s in starts})
+    if starts is None:
+        return None
+    starts = sorted({_fold(s) if folded else s for s in starts})
+    return [s for s in starts if not any(s.startswith(other) for other in starts if other != s)]
 
 
 def _positions(haystack: str, literals: list[str]) -> list[int]:
@@ -524,7 +529,7 @@ def _finditer(pattern: re.Pattern, starts: list[str] | None, text: str, haystack
         pos = match.end()  # never empty (see _start_strings)
 
 
-# Where the name anchors can begin ("Mr", "Mrs", …; "pupil", "name", …): they are looked for only there.
+# Where the name anchors can begin ("Mr", "Dr", …; "pupil", "name", …): they are looked for only there.
 _TITLE_STARTS, _NAME_FIELD_STARTS = (
     _start_strings(sre_parser.parse(p.pattern, p.flags), bool(p.flags & re.IGNORECASE))
     for p in (_TITLE_AND_SURNAME, _NAME_FIELD)
