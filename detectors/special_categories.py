@@ -208,10 +208,9 @@ def _first_char_compile(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern:
 # so the matches are the same.
 #
 # The terms that can occur differ from text to text, and compiling their alternation for each new combination
-# cost more than running it. So each term is compiled alone (wrapped as in the alternation) and tried only where
-# a string all its matches begin with occurs ("asthma", or "nut allerg" and "peanut allerg"); of the terms'
-# matches, the one that starts first (of several there, the first in the list) is the alternation's (``Terms.
-# finditer``).
+# cost more than running it. Nor is it needed: the whole alternation is tried only where one of those terms can
+# begin a match, where a string all its matches begin with occurs ("asthma", or "nut allerg" and "peanut
+# allerg"); the others cannot match there either (``Terms.finditer``).
 
 
 def _case_representatives() -> dict[int, int]:
@@ -401,8 +400,8 @@ def _union(alternatives: list[frozenset[str] | None]) -> frozenset[str] | None:
 
 def _start_strings(parsed, folded: bool) -> list[str] | None:
     """``_starts`` of a parsed pattern, folded if it ignores case (``folded``), sorted, without those that begin
-    with another ("Mrs" after "Mr": no other places); ``None`` also if it can match the empty string (``_Scan``
-    does not follow finditer's rules for those)."""
+    with another ("Mrs" after "Mr": no other places); ``None`` also if it can match the empty string
+    (``_matches_at`` does not follow finditer's rules for those)."""
     starts = None if parsed.getwidth()[0] == 0 else _starts(list(parsed))
     if starts is None:
         return None
@@ -418,39 +417,18 @@ def _positions(haystack: str, literals: list[str]) -> list[int]:
         while at >= 0:
             positions.append(at)
             at = haystack.find(literal, at + 1)
-    return positions if len(literals) == 1 else sorted(set(positions))
+    return positions if len(literals) <= 1 else sorted(set(positions))
 
 
-class _Scan:
-    """One pattern's matches in one text, in order of start (overlapping ones too): tried at the places where one
-    of the strings all its matches begin with occurs (``starts``, sorted), or, where there are none such
-    (``starts`` is ``None``), searched for."""
-
-    def __init__(self, pattern: re.Pattern, text: str, starts: list[int] | None):
-        self.pattern = pattern
-        self.text = text
-        self.starts = starts
-        self.tried = 0  # the places in ``starts`` before this one have been tried
-        self.match = self._find(0)
-
-    def first_from(self, pos: int) -> re.Match | None:
-        """The match that starts first at ``pos`` or after (``pos`` never goes back)."""
-        if self.match is not None and self.match.start() < pos:
-            self.match = self._find(pos)
-        return self.match
-
-    def _find(self, pos: int) -> re.Match | None:
-        if self.starts is None:
-            return self.pattern.search(self.text, pos)  # the look-behind still sees the text before pos
-        i = bisect.bisect_left(self.starts, pos, self.tried)
-        while i < len(self.starts):
-            match = self.pattern.match(self.text, self.starts[i])
-            i += 1
-            if match:
-                self.tried = i
-                return match
-        self.tried = i
-        return None
+def _matches_at(pattern: re.Pattern, places: list[int], text: str) -> Iterator[re.Match]:
+    """``pattern.finditer(text)`` for a pattern whose every match is non-empty and begins at one of ``places``
+    (sorted): the leftmost match is the one at the first place where it matches (``match`` with a position: the
+    look-behind still sees the text before it); the next is looked for after its end."""
+    pos = 0
+    for at in places:
+        if at >= pos and (match := pattern.match(text, at)):
+            yield match
+            pos = match.end()
 
 
 class Terms:
@@ -483,37 +461,33 @@ class Terms:
         # Per term, the strings (folded unless case-sensitive) its matches begin with; ``None`` for the whole
         # list: the terms are not matched one by one (an empty match would need finditer's rules for those).
         self.starts: list[list[str] | None] | None = None if can_be_empty else starts
-        self._alone: list[re.Pattern | None] = [None] * len(terms)  # compiled when first needed
+        self._alone: list[re.Pattern | None] = [None] * len(terms)  # a term without any, when first needed
 
     def finditer(self, text: str, folded: str, possible: set[int]) -> Iterator[re.Match]:
         """``self.pattern.finditer(text)`` when only the terms numbered ``possible`` can match (``folded`` is
-        ``_fold(text)``), without compiling their alternation: each term is found alone, and the alternation's
-        next match is the one that starts first, of the terms that start there the first in the list (as the
-        alternation tries them); the search goes on after its end."""
+        ``_fold(text)``): the alternation is tried only where one of those can begin a match."""
         if not possible:
             return
         if self.starts is None:
             yield from self.pattern.finditer(text)
             return
-        scans = [self._scan(i, text, folded) for i in sorted(possible)]
-        pos = 0
-        while True:
-            best = None
-            for scan in scans:
-                match = scan.first_from(pos)
-                if match is not None and (best is None or match.start() < best.start()):
-                    best = match
-            if best is None:
-                return
-            yield best
-            pos = best.end()  # never empty (see __init__)
+        yield from _matches_at(self.pattern, self._places(text, folded, possible), text)
 
-    def _scan(self, i: int, text: str, folded: str) -> _Scan:
-        literals = self.starts[i]
-        pattern = self._alone[i]
-        if pattern is None:
-            pattern = self._alone[i] = _compile_alternation([self.terms[i]], self.flags, search=literals is None)
-        return _Scan(pattern, text, None if literals is None else _positions(folded if self.folded else text, literals))
+    def _places(self, text: str, folded: str, possible: set[int]) -> list[int]:
+        """Where one of the terms numbered ``possible`` can begin a match, sorted: where one of its start strings
+        occurs, or, for a term without any, where it matches alone."""
+        literals = {literal for i in possible if self.starts[i] is not None for literal in self.starts[i]}
+        places = _positions(folded if self.folded else text, sorted(literals))
+        for i in possible:
+            if self.starts[i] is None:
+                alone = self._alone[i]
+                if alone is None:
+                    alone = self._alone[i] = _compile_alternation([self.terms[i]], self.flags)
+                match = alone.search(text)
+                while match:
+                    places.append(match.start())
+                    match = alone.search(text, match.start() + 1)
+        return sorted(set(places))
 
 
 def _finditer(pattern: re.Pattern, starts: list[str] | None, text: str, haystack: str) -> Iterator[re.Match]:
@@ -521,12 +495,8 @@ def _finditer(pattern: re.Pattern, starts: list[str] | None, text: str, haystack
     ``haystack``: the text, folded (``_fold``) if the pattern ignores case."""
     if starts is None:
         yield from pattern.finditer(text)
-        return
-    scan = _Scan(pattern, text, _positions(haystack, starts))
-    pos = 0
-    while (match := scan.first_from(pos)) is not None:
-        yield match
-        pos = match.end()  # never empty (see _start_strings)
+    else:
+        yield from _matches_at(pattern, _positions(haystack, starts), text)
 
 
 # Where the name anchors can begin ("Mr", "Dr", …; "pupil", "name", …): they are looked for only there.
@@ -636,10 +606,8 @@ _CUES = (("parent", _Occurrences(_PARENT_CUES)), ("staff", _Occurrences(_STAFF_C
          ("pupil", _Occurrences(_PUPIL_CUES)))
 
 
-def _compile_alternation(terms: list[str], flags: int, search: bool = True) -> re.Pattern:
-    """The terms as whole words; to be searched for (``search``), behind a lookahead of the characters a match
-    can start with (the same matches, found faster), else only matched where one may start."""
-    first = _first_chars(terms, flags) if search else None
+def _compile_alternation(terms: list[str], flags: int) -> re.Pattern:
+    first = _first_chars(terms, flags)
     prefilter = f"(?={first})" if first else ""
     return re.compile(r"(?<![\w])" + prefilter + "(?:" + "|".join(f"(?:{t})" for t in terms) + r")(?![\w])", flags)
 

@@ -96,22 +96,32 @@ def _awkward_texts(count=300, seed=7):
 
 
 @pytest.mark.parametrize("words,flags", AWKWARD_TERMS)
-def test_term_by_term_matches_the_alternation_of_the_same_terms(words, flags):
-    """Each term found alone, the first to start (the first in the list on a tie) wins: the same matches as
-    the compiled alternation of those terms, for any of them (here, random choices of them)."""
-    terms = special_categories.Terms(words, flags)
-    assert terms.starts is not None  # matched term by term
+def test_alternation_tried_only_where_a_possible_term_can_begin(words, flags):
+    """Tried only at the places where a string a term's matches begin with occurs (or, for a term without any,
+    where it matches alone), the alternation matches as searched for everywhere: all terms possible, the terms
+    a prefilter lets through, and random lists of the terms (their order decides between overlapping ones)."""
     rng = random.Random(11)
-    for text in _awkward_texts():
-        folded = special_categories._fold(text)
-        every = set(range(len(words)))
-        assert _spans(terms.finditer(text, folded, every)) == _spans(terms.pattern.finditer(text))
-        for _ in range(5):
-            numbers = set(rng.sample(sorted(every), rng.randint(1, len(words))))
-            alternation = special_categories._compile_alternation([words[i] for i in sorted(numbers)], flags)
-            found = list(terms.finditer(text, folded, numbers))
-            assert _spans(found) == _spans(alternation.finditer(text)), (text, numbers)
-            assert [m.group() for m in found] == [m.group() for m in alternation.finditer(text)]
+    lists = [special_categories.Terms(words, flags)] + [
+        special_categories.Terms(rng.sample(words, rng.randint(1, len(words))), flags) for _ in range(30)
+    ]
+    for terms in lists:
+        assert terms.starts is not None  # tried at places
+        prefilter = special_categories._Prefilter([terms])
+        for text in _awkward_texts():
+            folded = special_categories._fold(text)
+            expected = [(m.span(), m.group()) for m in terms.pattern.finditer(text)]
+            for possible in (set(range(len(terms.terms))), prefilter.possible(text, folded).get(0, set())):
+                found = [(m.span(), m.group()) for m in terms.finditer(text, folded, possible)]
+                assert found == expected, (text, terms.terms)
+
+
+def test_a_term_without_start_strings_is_tried_wherever_it_matches_alone():
+    """Its matches overlap ("ab cd", "cd ef"): the alternation's second begins where its first does not."""
+    terms = special_categories.Terms(["ab", r"[a-z]+ [a-z]+"], re.IGNORECASE)
+    assert terms.starts[1] is None
+    text = "ab cd ef"
+    found = terms.finditer(text, special_categories._fold(text), {0, 1})
+    assert _spans(found) == _spans(terms.pattern.finditer(text)) == [(0, 2), (3, 8)]
 
 
 @pytest.mark.parametrize("words", [["ab", "x?"], ["(a)b", r"(c)\1"], ["ab", "ab)|(?:cd"]], ids=str)
