@@ -459,7 +459,7 @@ class Terms:
         self.needs: list[frozenset[tuple[str, bool]] | None] = needs
         self.always = tuple(i for i, need in enumerate(needs) if need is None)
         # Per term, the strings (folded unless case-sensitive) its matches begin with; ``None`` for the whole
-        # list: the terms are not matched one by one (an empty match would need finditer's rules for those).
+        # list: the alternation is searched for everywhere (an empty match would need finditer's rules).
         self.starts: list[list[str] | None] | None = None if can_be_empty else starts
         self._alone: list[re.Pattern | None] = [None] * len(terms)  # a term without any, when first needed
 
@@ -477,17 +477,17 @@ class Terms:
         """Where one of the terms numbered ``possible`` can begin a match, sorted: where one of its start strings
         occurs, or, for a term without any, where it matches alone."""
         literals = {literal for i in possible if self.starts[i] is not None for literal in self.starts[i]}
-        places = _positions(folded if self.folded else text, sorted(literals))
-        for i in possible:
-            if self.starts[i] is None:
-                alone = self._alone[i]
-                if alone is None:
-                    alone = self._alone[i] = _compile_alternation([self.terms[i]], self.flags)
-                match = alone.search(text)
-                while match:
-                    places.append(match.start())
-                    match = alone.search(text, match.start() + 1)
-        return sorted(set(places))
+        places = _positions(folded if self.folded else text, list(literals))
+        without = [i for i in possible if self.starts[i] is None]
+        for i in without:
+            alone = self._alone[i]
+            if alone is None:
+                alone = self._alone[i] = _compile_alternation([self.terms[i]], self.flags)
+            match = alone.search(text)
+            while match:
+                places.append(match.start())
+                match = alone.search(text, match.start() + 1)
+        return sorted(set(places)) if without else places
 
 
 def _finditer(pattern: re.Pattern, starts: list[str] | None, text: str, haystack: str) -> Iterator[re.Match]:
