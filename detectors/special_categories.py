@@ -28,13 +28,16 @@ from __future__ import annotations
 import _sre
 import bisect
 import itertools
+import operator
 import re
 import re._casefix as sre_casefix
 import re._constants as sre_constants
 import re._parser as sre_parser
-from collections.abc import Iterable, Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -67,11 +70,15 @@ _SUBJECT_LABEL = re.compile(
 _PRONOUN = re.compile(r"\b(?:he|she|they|his|her|hers|him|their|them|i|my|me)\b", re.IGNORECASE)
 # An option on a form, not an answer: "[ ] Muslim", "☐ Christian".
 _UNTICKED_BOX = re.compile(r"(?:\[\s?\]|\(\s?\)|[☐□])\s*$")
-_SENTENCE = re.compile(r"[^\n.!?]*(?:[.!?]+(?=\s|$)|\n|$)")
+# Possessive ("*+"): a shorter run would be followed by a character of the run, which none of the ends matches,
+# so giving characters back never found a sentence, only took time at each start inside a run such as "e.g.x".
+_SENTENCE = re.compile(r"[^\n.!?]*+(?:[.!?]+(?=\s|$)|\n|$)")
 _NEGATION_BEFORE = re.compile(r"\b(?:no|not|none|without|nil|never|denies|denied|n/a|free from|negative for)\b"
                               r"(?:\s+\S+){0,3}\s*$", re.IGNORECASE)
-_NEGATION_AFTER = re.compile(r"^[^\n]{0,80}?(?:\bnone (?:recorded|known|declared|disclosed|reported)\b|"
-                             r":\s*(?:none|nil|no|n/a)\b|\bno trace\b|\bnot applicable\b)", re.IGNORECASE)
+# After a term, it counts if it begins within NEGATION_REACH characters, on the term's line (``_negated``).
+_NEGATION_AFTER = re.compile(r"\bnone (?:recorded|known|declared|disclosed|reported)\b|"
+                             r":\s*(?:none|nil|no|n/a)\b|\bno trace\b|\bnot applicable\b", re.IGNORECASE)
+NEGATION_REACH = 80
 _DEFINITIONAL = re.compile(
     r"special categor|such as|for example|e\.g\.|\bdefined as\b|\bmeans\b|\brefers to\b|learning objective|"
     r"\bpupils will\b|\bstudents will\b|\bwe will learn\b|\blesson\b|\bpolicy\b|\bthis template\b|"
@@ -96,6 +103,8 @@ def _is_name(value: str) -> bool:
     names = given_names()
     return any(token.strip(".,'’") in names for token in value.split())
 
+
+_NONE: frozenset[int] = frozenset()  # no term of a list can occur
 
 MAX_RECORD_UNIT = 2000  # characters: a longer "record" is prose, read sentence by sentence
 SENTENCE_CONFIDENCE = 0.9  # the person is named in the same sentence, row or record
@@ -182,9 +191,11 @@ def _first_char_compile(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern:
 
 
 # The case-insensitive alternations above, behind a lookahead of their first characters (same matches).
-_NAME_FIELD, _PRONOUN, _NEGATION_BEFORE, _DEFINITIONAL, _PUPIL_CUES, _STAFF_CUES, _PARENT_CUES = (
+(_NAME_FIELD, _PRONOUN, _NEGATION_BEFORE, _NEGATION_AFTER, _DEFINITIONAL, _PUPIL_CUES, _STAFF_CUES,
+ _PARENT_CUES) = (
     _first_char_compile(p.pattern, p.flags)
-    for p in (_NAME_FIELD, _PRONOUN, _NEGATION_BEFORE, _DEFINITIONAL, _PUPIL_CUES, _STAFF_CUES, _PARENT_CUES)
+    for p in (_NAME_FIELD, _PRONOUN, _NEGATION_BEFORE, _NEGATION_AFTER, _DEFINITIONAL, _PUPIL_CUES, _STAFF_CUES,
+              _PARENT_CUES)
 )
 
 
@@ -193,8 +204,13 @@ _NAME_FIELD, _PRONOUN, _NEGATION_BEFORE, _DEFINITIONAL, _PUPIL_CUES, _STAFF_CUES
 # Running ~40 big case-insensitive alternations over every text is most of this detector's time, and most texts
 # hold none of their terms. Each term's parse gives strings one of which every match contains ("allerg" for
 # "(?:nut|peanut) allerg(?:y|ies)"); one cheap substring test per string tells which terms can match anywhere in
-# a text, and only those run, as a smaller alternation of the same terms in the same order. A term that cannot
-# match at any position never decides a match of the alternation, so the matches are the same.
+# a text, and only those run. A term that cannot match at any position never decides a match of the alternation,
+# so the matches are the same.
+#
+# The terms that can occur differ from text to text, and compiling their alternation for each new combination
+# cost more than running it. Nor is it needed: the whole alternation is tried only where one of those terms can
+# begin a match, where a string all its matches begin with occurs ("asthma", or "nut allerg" and "peanut
+# allerg"); the others cannot match there either (``Terms.finditer``).
 
 
 def _case_representatives() -> dict[int, int]:
@@ -222,6 +238,19 @@ class _Folding(dict):
 
 
 _FOLDING = _Folding()
+
+
+class _WordFolding(dict):
+    """``str.translate`` table: a word character (``\\w``) → its fold, any other → a space."""
+
+    def __missing__(self, code: int) -> int:
+        char = chr(code)
+        self[code] = value = _FOLDING[code] if char.isalnum() or char == "_" else ord(" ")
+        return value
+
+
+_WORD_FOLDING = _WordFolding()
+_FIRST_THREE = operator.itemgetter(slice(3))
 
 
 def _fold(text: str) -> str:
@@ -325,17 +354,95 @@ def _word_start_key(literal: str, gap: bool) -> str | None:
     return None
 
 
+def _word_start_keys(literal: str, gap: bool) -> tuple[str, ...]:
+    """Every three ASCII letters or digits of ``literal`` that begin a word of the text wherever a term match
+    holds the literal, as ``_word_start_key`` finds the first ("child protection": "chi", "pro"); folded, a
+    case-sensitive code's too, as the text's word starts are read."""
+    keys = []
+    for i in range(len(literal) - 2):
+        chunk = literal[i : i + 3]
+        if (gap if i == 0 else _is_gap(literal[i - 1])) and chunk.isascii() and chunk.isalnum():
+            keys.append(_fold(chunk))
+    return tuple(keys)
+
+
+def _starts(parsed) -> frozenset[str] | None:
+    """Strings one of which every match of ``parsed`` (a list of parsed items) begins with, as written in the
+    pattern; ``None`` if a match can begin otherwise (with a class, say) or be empty. More strings than needed
+    would do no harm (each is only where to try a match); one missing would lose matches."""
+    run = _leading_literals(parsed)
+    rest = parsed[len(run):]
+    if run:
+        if len(run) >= MIN_LITERAL or not rest:
+            return frozenset([run])
+        tails = _starts(rest)  # "n(?:ut|at)": {"nut", "nat"} rather than "n"
+        return frozenset([run]) if tails is None or len(tails) > 8 else frozenset(run + tail for tail in tails)
+    if not parsed:
+        return None
+    (op, av), after = parsed[0], parsed[1:]
+    if op in (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT):  # \b, ^, (?=…): consume nothing
+        return _starts(after)
+    if op is sre_constants.SUBPATTERN and not (av[1] or av[2]):  # no local flags: (?-i:…)
+        return _starts([*av[3], *after])
+    if op is sre_constants.BRANCH:
+        return _union([_starts([*branch, *after]) for branch in av[1]])
+    if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+        low, high, item = av
+        # Once at most: the item then what follows; more often: the item's first time round only.
+        first = _starts([*item, *after]) if high == 1 else _starts(list(item))
+        return first if low > 0 else _union([first, _starts(after)])
+    return None
+
+
+def _union(alternatives: list[frozenset[str] | None]) -> frozenset[str] | None:
+    return None if None in alternatives else frozenset().union(*alternatives)
+
+
+def _start_strings(parsed, folded: bool) -> list[str] | None:
+    """``_starts`` of a parsed pattern, folded if it ignores case (``folded``), sorted, without those that begin
+    with another ("Mrs" after "Mr": no other places); ``None`` also if it can match the empty string
+    (``_matches_at`` does not follow finditer's rules for those)."""
+    starts = None if parsed.getwidth()[0] == 0 else _starts(list(parsed))
+    if starts is None:
+        return None
+    starts = sorted({_fold(s) if folded else s for s in starts})
+    return [s for s in starts if not any(s.startswith(other) for other in starts if other != s)]
+
+
+def _positions(haystack: str, literals: list[str]) -> list[int]:
+    """Where in ``haystack`` one of ``literals`` occurs, sorted."""
+    positions = []
+    for literal in literals:
+        at = haystack.find(literal)
+        while at >= 0:
+            positions.append(at)
+            at = haystack.find(literal, at + 1)
+    return positions if len(literals) <= 1 else sorted(set(positions))
+
+
+def _matches_at(pattern: re.Pattern, places: list[int], text: str) -> Iterator[re.Match]:
+    """``pattern.finditer(text)`` for a pattern whose every match is non-empty and begins at one of ``places``
+    (sorted): the leftmost match is the one at the first place where it matches (``match`` with a position: the
+    look-behind still sees the text before it); the next is looked for after its end."""
+    pos = 0
+    for at in places:
+        if at >= pos and (match := pattern.match(text, at)):
+            yield match
+            pos = match.end()
+
+
 class Terms:
     """One alternation of terms (a category's strong terms, say): the compiled whole, and for each term the
     literals (folded unless case-sensitive) one of which its every match contains, each with whether no word
-    character comes before it (see ``_required``; ``None``: no such literals)."""
+    character comes before it (see ``_required``; ``None``: no such literals), and the strings its every match
+    begins with (see ``_starts``)."""
 
     def __init__(self, terms: list[str], flags: int):
         self.terms = terms
         self.flags = flags
         self.pattern = _compile_alternation(terms, flags)
         self.folded = bool(flags & re.IGNORECASE)
-        needs = []
+        needs, starts, can_be_empty = [], [], False
         try:
             for term in terms:
                 parsed = sre_parser.parse(term, flags)
@@ -345,68 +452,104 @@ class Terms:
                 if literals is not None and self.folded:
                     literals = frozenset((_fold(literal), gap) for literal, gap in literals)
                 needs.append(literals)
+                starts.append(_start_strings(parsed, self.folded))
+                can_be_empty = can_be_empty or parsed.getwidth()[0] == 0
         except re.error:  # not a regex on its own: only ever run the whole alternation
-            needs = [None] * len(terms)
+            needs, starts = [None] * len(terms), None
         self.needs: list[frozenset[tuple[str, bool]] | None] = needs
         self.always = tuple(i for i, need in enumerate(needs) if need is None)
-        self._subsets: dict[tuple[int, ...], re.Pattern] = {}
+        # Per term, the strings (folded unless case-sensitive) its matches begin with; ``None`` for the whole
+        # list: the alternation is searched for everywhere (an empty match would need finditer's rules).
+        self.starts: list[list[str] | None] | None = None if can_be_empty else starts
+        self._alone: list[re.Pattern | None] = [None] * len(terms)  # a term without any, when first needed
 
-    def within(self, possible: set[int]) -> re.Pattern | None:
-        """The alternation of just the terms numbered ``possible`` (the same order), or ``None`` if none."""
-        if len(possible) == len(self.terms):
-            return self.pattern
+    def finditer(self, text: str, folded: str, possible: set[int]) -> Iterator[re.Match]:
+        """``self.pattern.finditer(text)`` when only the terms numbered ``possible`` can match (``folded`` is
+        ``_fold(text)``): the alternation is tried only where one of those can begin a match."""
         if not possible:
-            return None
-        key = tuple(sorted(possible))
-        pattern = self._subsets.get(key)
-        if pattern is None:
-            if len(self._subsets) >= 1024:  # bounded: texts rarely bring new combinations after a while
-                self._subsets.clear()
-            pattern = self._subsets[key] = _compile_alternation([self.terms[i] for i in key], self.flags)
-        return pattern
+            return
+        if self.starts is None:
+            yield from self.pattern.finditer(text)
+            return
+        yield from _matches_at(self.pattern, self._places(text, folded, possible), text)
+
+    def _places(self, text: str, folded: str, possible: set[int]) -> list[int]:
+        """Where one of the terms numbered ``possible`` can begin a match, sorted: where one of its start strings
+        occurs, or, for a term without any, where it matches alone."""
+        literals = {literal for i in possible if self.starts[i] is not None for literal in self.starts[i]}
+        places = _positions(folded if self.folded else text, list(literals))
+        without = [i for i in possible if self.starts[i] is None]
+        for i in without:
+            alone = self._alone[i]
+            if alone is None:
+                alone = self._alone[i] = _compile_alternation([self.terms[i]], self.flags)
+            match = alone.search(text)
+            while match:
+                places.append(match.start())
+                match = alone.search(text, match.start() + 1)
+        return sorted(set(places)) if without else places
 
 
-_WORD_STARTS = re.compile(r"(?<!\w)\w\w\w?")  # the first three (or two) characters of every word
+def _finditer(pattern: re.Pattern, starts: list[str] | None, text: str, haystack: str) -> Iterator[re.Match]:
+    """``pattern.finditer(text)``, tried only where one of ``starts`` (its ``_start_strings``) occurs in
+    ``haystack``: the text, folded (``_fold``) if the pattern ignores case."""
+    if starts is None:
+        yield from pattern.finditer(text)
+    else:
+        yield from _matches_at(pattern, _positions(haystack, starts), text)
+
+
+# Where the name anchors can begin ("Mr", "Dr", …; "pupil", "name", …): they are looked for only there.
+_TITLE_STARTS, _NAME_FIELD_STARTS = (
+    _start_strings(sre_parser.parse(p.pattern, p.flags), bool(p.flags & re.IGNORECASE))
+    for p in (_TITLE_AND_SURNAME, _NAME_FIELD)
+)
+
+
+def _word_starts(text: str) -> set[str]:
+    """The first three characters of every word of ``text``, folded (and shorter words whole, which no key of
+    three matches). Words are told in the text itself, where the look-behind of a term match looks."""
+    return set(map(_FIRST_THREE, text.translate(_WORD_FOLDING).split()))
 
 
 class _Prefilter:
     """Every ``Terms`` of a detector, indexed by literal: which terms can match in a given text.
 
     Terms match whole words, so most literals begin a word wherever they occur in a match ("asthma", " allerg"
-    → "all…"): such a literal is searched for only when a word of the text begins with its first three (or
-    two) letters (one pass collects those), and most of the ~450 literals never are. The rest (the
-    case-sensitive codes, "a&e") always are. A term counts as possible when one of its literals is in the
-    (folded) text; it is then only possible: the alternation of possible terms decides."""
+    → "all…", the code "WBRI" → "wbr…"): such a literal is searched for only when words of the text begin with
+    its word-starting three letters, folded ("child protection": "chi" and "pro"; one pass collects the text's),
+    and most of the ~450 literals never are. The rest ("a&e", "gp": keyed by two letters, not worth collecting
+    those too) always are. A term counts as possible when one of its literals is in the text (folded unless the
+    term is case-sensitive); it is then only possible: ``Terms.finditer`` decides."""
 
     def __init__(self, all_terms: list[Terms]):
         self.all_terms = all_terms
         owners: dict[tuple[bool, str], list[tuple[int, int]]] = {}  # (folded, literal) → [(Terms, term)]
-        keys: dict[tuple[bool, str], set[str | None]] = {}
+        keys: dict[tuple[bool, str], set[tuple[str, ...]]] = {}
         for t, terms in enumerate(all_terms):
             for i, need in enumerate(terms.needs):
                 for literal, gap in need or ():
                     owners.setdefault((terms.folded, literal), []).append((t, i))
-                    key = _word_start_key(literal, gap) if terms.folded else None
-                    keys.setdefault((terms.folded, literal), set()).add(key)
-        self.by_key: dict[str, list[tuple[str, list[tuple[int, int]]]]] = {}
+                    keys.setdefault((terms.folded, literal), set()).add(_word_start_keys(literal, gap))
+        # Indexed by the first key, with the others: (other keys, folded, literal, [(Terms, term)]).
+        self.by_key: dict[str, list[tuple[tuple[str, ...], bool, str, list[tuple[int, int]]]]] = {}
         self.other: list[tuple[bool, str, list[tuple[int, int]]]] = []
         for (folded, literal), where in owners.items():
-            key = keys[folded, literal].pop() if len(keys[folded, literal]) == 1 else None
-            if key:
-                self.by_key.setdefault(key, []).append((literal, where))
+            literal_keys = keys[folded, literal].pop() if len(keys[folded, literal]) == 1 else ()
+            if literal_keys:
+                self.by_key.setdefault(literal_keys[0], []).append((literal_keys[1:], folded, literal, where))
             else:
                 self.other.append((folded, literal, where))
+        self.always = [(t, terms.always) for t, terms in enumerate(all_terms) if terms.always]
 
-    def possible(self, text: str) -> list[set[int]]:
-        """Per ``Terms``, the numbers of its terms that may match somewhere in ``text``."""
-        folded = _fold(text)
-        # Word starts are read in the text itself (where the look-behind of a term match looks), then folded.
-        starts = set(_WORD_STARTS.findall(folded) if text.isascii() else map(_fold, _WORD_STARTS.findall(text)))
-        starts.update([start[:2] for start in starts])  # a two-character key begins longer words too
-        possible = [set(terms.always) for terms in self.all_terms]
+    def possible(self, text: str, folded: str) -> dict[int, set[int]]:
+        """The numbers of the terms that may match somewhere in ``text`` (``folded`` is ``_fold(text)``), by the
+        number of their ``Terms``; a ``Terms`` none of whose terms may is left out."""
+        starts = _word_starts(text)
+        possible = defaultdict(set, ((t, set(always)) for t, always in self.always))
         for key in self.by_key.keys() & starts:
-            for literal, where in self.by_key[key]:
-                if literal in folded:
+            for more_keys, is_folded, literal, where in self.by_key[key]:
+                if starts.issuperset(more_keys) and literal in (folded if is_folded else text):
                     for t, i in where:
                         possible[t].add(i)
         for is_folded, literal, where in self.other:
@@ -426,11 +569,11 @@ class _Occurrences:
         needs = _required(sre_parser.parse(pattern.pattern, pattern.flags), min_literal=1)
         self.literals = None if needs is None else sorted({_fold(literal) for literal, _ in needs})
 
-    def spans(self, text: str) -> list[tuple[int, int]] | None:
-        """(start, end) of each occurrence, sorted; ``None``: no literals known, search everywhere."""
+    def spans(self, folded: str) -> list[tuple[int, int]] | None:
+        """(start, end) of each occurrence in a text, given folded (``_fold``: one character for one, so offsets
+        are the text's), sorted; ``None``: no literals known, search everywhere."""
         if self.literals is None:
             return None
-        folded = _fold(text)  # one character for one: offsets are the text's
         spans = []
         for literal in self.literals:
             at = folded.find(literal)
@@ -449,8 +592,18 @@ class _Occurrences:
                 return False
         return bool(self.pattern.search(text[start:end]))
 
+    def search_part(self, text: str, folded: str, start: int, end: int) -> bool:
+        """``bool(pattern.search(text[start:end]))``, searched only if a literal is in that part of ``folded``
+        (``_fold(text)``): for a few short parts, where finding the literals in the whole text would cost more."""
+        part = folded[start:end]
+        if self.literals is not None and not any(literal in part for literal in self.literals):
+            return False
+        return bool(self.pattern.search(text[start:end]))
+
 
 _DEFINITIONS = _Occurrences(_DEFINITIONAL)
+_CUES = (("parent", _Occurrences(_PARENT_CUES)), ("staff", _Occurrences(_STAFF_CUES)),
+         ("pupil", _Occurrences(_PUPIL_CUES)))
 
 
 def _compile_alternation(terms: list[str], flags: int) -> re.Pattern:
@@ -509,15 +662,13 @@ def load_categories(config: DetectionConfig) -> list[Category]:
     return categories
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(NamedTuple):
     start: int
     end: int
     segment: int
 
 
-@dataclass(frozen=True)
-class Anchor:
+class Anchor(NamedTuple):
     start: int
     end: int
     entity_type: str
@@ -530,13 +681,16 @@ class SpecialCategoryDetector:
         self.config = config
         self.settings = config.special_categories
         self.categories = load_categories(config) if self.settings.enabled else []
-        # Every category's term lists, in a fixed order: strong, exact, exact_requires, weak per category.
-        self._prefilter = _Prefilter([
-            terms
-            for c in self.categories
-            for terms in (c.strong, c.exact, c.exact_requires, c.weak)
-            if terms is not None
-        ])
+        # Every category's term lists, in a fixed order: strong, exact, exact_requires, weak per category; for
+        # each, its category's number and its place in those four.
+        all_terms: list[Terms] = []
+        self._owners: list[tuple[int, int]] = []
+        for c, category in enumerate(self.categories):
+            for place, terms in enumerate((category.strong, category.exact, category.exact_requires, category.weak)):
+                if terms is not None:
+                    all_terms.append(terms)
+                    self._owners.append((c, place))
+        self._prefilter = _Prefilter(all_terms)
 
     # --- the parts of a batch --------------------------------------------------------------------------------
 
@@ -559,14 +713,15 @@ class SpecialCategoryDetector:
                     index += 1
                     continue
             for i in range(index, last + 1):
-                for m in _SENTENCE.finditer(segments[i].text):
-                    if m.group().strip():
-                        units.append(Unit(batch.starts[i] + m.start(), batch.starts[i] + m.end(), i))
+                offset = batch.starts[i]
+                units += [Unit(offset + m.start(), offset + m.end(), i) for m in _SENTENCE.finditer(segments[i].text)
+                          if (sentence := m.group()) and not sentence.isspace()]
             index = last + 1
         return units
 
     @staticmethod
-    def anchors(batch: TextBatch, found: Sequence[Finding]) -> list[Anchor]:
+    def anchors(batch: TextBatch, found: Sequence[Finding], folded: str) -> list[Anchor]:
+        """The people the batch names (``folded`` is ``_fold(batch.text)``), in offset order."""
         anchors = [
             Anchor(f.start, f.end, f.entity_type)
             for f in found
@@ -574,10 +729,13 @@ class SpecialCategoryDetector:
             and f.start >= 0
             and (f.entity_type != "PERSON" or f.detector.endswith(_EXACT_NAME_SOURCES) or _is_name(f.value))
         ]
-        anchors += [Anchor(m.start(), m.end(), "PERSON") for m in _TITLE_AND_SURNAME.finditer(batch.text)]
+        text = batch.text
+        anchors += [
+            Anchor(m.start(), m.end(), "PERSON") for m in _finditer(_TITLE_AND_SURNAME, _TITLE_STARTS, text, text)
+        ]
         anchors += [
             Anchor(m.start("name"), m.end("name"), "PERSON")
-            for m in _NAME_FIELD.finditer(batch.text)
+            for m in _finditer(_NAME_FIELD, _NAME_FIELD_STARTS, text, folded)
             if m.group("name")[0].isupper()
         ]
         return sorted(anchors, key=lambda a: a.start)
@@ -604,27 +762,28 @@ class SpecialCategoryDetector:
         if not self.categories or not batch.text:
             return
         text = batch.text
-        patterns = self._patterns(text)
-        if not any(p for per_category in patterns for p in per_category):
-            return  # no term can occur: units, anchors and subject would go unused
+        folded = _fold(text)
+        per_category = [(category, matches) for category, possible in self._possible(text, folded)
+                        if (matches := list(self._matches(text, folded, category, possible)))]
+        if not per_category:
+            return  # no term occurs: units, anchors and subject would go unused
         units = self.units(batch)
         unit_starts = [u.start for u in units]
-        anchors = self.anchors(batch, found)
+        anchors = self.anchors(batch, found, folded)
         anchor_starts = [a.start for a in anchors]
         subject = self.subject(batch, anchors)
         spans = [(a.start, a.end, a.entity_type) for a in anchors]
         definitional: dict[int, bool] = {}  # unit → is a definition or lesson (asked once per unit)
-        definition_spans = _DEFINITIONS.spans(text)
+        person_types: dict[Anchor, str] = {}  # asked once per anchor
+        definition_spans = _DEFINITIONS.spans(folded)
         boxes = any(box in text for box in "[(☐□")  # what _UNTICKED_BOX needs
-        for category, (strong_terms, exact, exact_requires, weak_terms) in zip(self.categories, patterns):
+        for category, matches in per_category:
             reported: set[int] = set()  # one finding per unit and category
-            matches = self._matches(text, strong_terms, exact, exact_requires, weak_terms)
             for match, strong in matches:
                 u = bisect.bisect_right(unit_starts, match.start()) - 1
                 if u < 0 or u in reported:
                     continue
                 unit = units[u]
-                unit_text = text[unit.start : unit.end]
                 if self._negated(text, match, unit):
                     continue
                 if u not in definitional:
@@ -633,7 +792,7 @@ class SpecialCategoryDetector:
                     continue
                 if boxes and _UNTICKED_BOX.search(text[max(unit.start, match.start() - 6) : match.start()]):
                     continue
-                if not strong and not self._second_sign(category, unit_text, match.group()):
+                if not strong and not self._second_sign(category, text[unit.start : unit.end], match.group()):
                     continue
                 linked = self._link(units, u, anchors, anchor_starts, subject, text)
                 if linked is None:
@@ -642,6 +801,8 @@ class SpecialCategoryDetector:
                 if confidence < self.settings.min_confidence:
                     continue
                 reported.add(u)
+                if anchor not in person_types:
+                    person_types[anchor] = self._person_type(anchor, text, folded)
                 term = " ".join(match.group().lower().split())
                 yield Finding(
                     entity_type=category.name,
@@ -654,44 +815,57 @@ class SpecialCategoryDetector:
                     detector=f"{self.name}:{category.name}",
                     kind=category.kind,
                     value=match.group(),
-                    evidence=(term, f"person:{self._person_type(anchor, text)}"),
+                    evidence=(term, f"person:{person_types[anchor]}"),
                     start=match.start(),
                     end=match.end(),
                 )
 
-    def _patterns(self, text: str) -> list[tuple[re.Pattern | None, ...]]:
-        """Per category, (strong, exact, exact_requires, weak) reduced to the terms that can occur in ``text``
-        (``None``: none can), in the order ``_Prefilter`` was built."""
-        possible = iter(self._prefilter.possible(text))
-        patterns = []
-        for c in self.categories:
-            strong, exact, requires, weak = (None if terms is None else terms.within(next(possible))
-                                             for terms in (c.strong, c.exact, c.exact_requires, c.weak))
-            if c.exact_requires is not None and requires is None:
-                exact = None  # the text mentions none of the words the case-sensitive codes require
-            patterns.append((strong, exact, requires, weak))
-        return patterns
+    def _possible(self, text: str, folded: str) -> list[tuple[Category, tuple[Set[int], ...]]]:
+        """The categories a term of which can occur in ``text``, each with the numbers of the terms of its
+        (strong, exact, exact_requires, weak) that can (see ``_Prefilter``; none of a list it has not)."""
+        by_category: dict[int, list[Set[int]]] = {}
+        for n, numbers in self._prefilter.possible(text, folded).items():
+            c, place = self._owners[n]
+            by_category.setdefault(c, [_NONE] * 4)[place] = numbers
+        per_category = []
+        for c in sorted(by_category):
+            category, (strong, exact, requires, weak) = self.categories[c], by_category[c]
+            if category.exact_requires is not None and not requires:
+                exact = _NONE  # the text mentions none of the words the case-sensitive codes require
+            if strong or exact or weak:
+                per_category.append((category, (strong, exact, requires, weak)))
+        return per_category
 
     @staticmethod
-    def _matches(text: str, strong: re.Pattern | None, exact: re.Pattern | None,
-                 exact_requires: re.Pattern | None, weak: re.Pattern | None) -> Iterator[tuple[re.Match, bool]]:
-        """Strong, case-sensitive (where ``exact_requires``, if any, occurs), then weak term matches."""
+    def _matches(text: str, folded: str, category: Category,
+                 possible: tuple[Set[int], ...]) -> Iterator[tuple[re.Match, bool]]:
+        """Strong, case-sensitive (where ``exact_requires``, if any, occurs), then weak term matches, of the terms
+        that can occur (``possible``, from ``_possible``)."""
+        strong, exact, requires, weak = possible
         if strong:
-            for m in strong.finditer(text):
+            for m in category.strong.finditer(text, folded, strong):
                 yield m, True
-        if exact and (exact_requires is None or exact_requires.search(text)):
-            for m in exact.finditer(text):
+        if exact and (category.exact_requires is None
+                      or next(category.exact_requires.finditer(text, folded, requires), None)):
+            for m in category.exact.finditer(text, folded, exact):
                 yield m, True
         if weak:
-            for m in weak.finditer(text):
+            for m in category.weak.finditer(text, folded, weak):
                 yield m, False
 
     @staticmethod
     def _negated(text: str, match: re.Match, unit: Unit) -> bool:
         # Within the cell or clause: "Business interests: None | Other interests: Member of…" is not negated.
-        before = _CLAUSE_BREAK_BEFORE.split(text[max(unit.start, match.start() - 40) : match.start()])[-1]
-        after = _CLAUSE_BREAK_AFTER.split(text[match.end() : min(len(text), match.end() + 100)], maxsplit=1)[0]
-        return bool(_NEGATION_BEFORE.search(before) or _NEGATION_AFTER.search(after))
+        before = text[max(unit.start, match.start() - 40) : match.start()]
+        if ";" in before or "|" in before or "\n" in before:  # what a clause break needs
+            before = _CLAUSE_BREAK_BEFORE.split(before)[-1]
+        after = text[match.end() : match.end() + 100]
+        if ";" in after or "|" in after:
+            after = _CLAUSE_BREAK_AFTER.split(after, maxsplit=1)[0]
+        if _NEGATION_BEFORE.search(before):
+            return True
+        negation = _NEGATION_AFTER.search(after)  # the first: any other begins further along
+        return negation is not None and negation.start() <= min(NEGATION_REACH, len(after.partition("\n")[0]))
 
     @staticmethod
     def _second_sign(category: Category, unit_text: str, term: str) -> bool:
@@ -723,13 +897,12 @@ class SpecialCategoryDetector:
         return None
 
     @staticmethod
-    def _person_type(anchor: Anchor, text: str) -> str:
+    def _person_type(anchor: Anchor, text: str, folded: str) -> str:
         if anchor.entity_type in ("UK_UPN", "UK_ULN"):
             return "pupil"
         if anchor.entity_type == "UK_NINO":
             return "staff"
-        around = text[max(0, anchor.start - 80) : anchor.end + 80]
-        for kind, cues in (("parent", _PARENT_CUES), ("staff", _STAFF_CUES), ("pupil", _PUPIL_CUES)):
-            if cues.search(around):
+        for kind, cues in _CUES:  # around the anchor
+            if cues.search_part(text, folded, max(0, anchor.start - 80), anchor.end + 80):
                 return kind
         return "unknown"
