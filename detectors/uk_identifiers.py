@@ -100,6 +100,10 @@ class IdentifierRecognizer(PatternRecognizer):
         self._context = _context_regex(spec.context)
         self._negative = _context_regex(spec.negative_context)
         self._document_negative = _context_regex(spec.document_negative_context)
+        # Where context is required, a text in which no context word occurs at all (boundaries aside: the
+        # context is searched in slices, whose ends can cut a word) keeps no match: nothing to search.
+        self._any_context = (re.compile("|".join(f"(?:{w})" for w in spec.context), re.IGNORECASE)
+                             if spec.requires_context and spec.context else None)
         self._requires: dict[int, re.Pattern] = {}  # flags → spec.requires compiled with them
 
     def _may_match(self, text: str, regex_flags: int | None) -> bool:
@@ -124,6 +128,8 @@ class IdentifierRecognizer(PatternRecognizer):
         only for a match that is kept (most dates are not near "DOB", most ten-digit numbers are not ULNs)."""
         if not self._may_match(text, regex_flags):
             return []  # what the rest returns for a text without a match
+        if self._any_context is not None and not self._any_context.search(text):
+            return []  # every match would lack its required context
         flags = regex_flags if regex_flags else self.global_regex_flags  # as PatternRecognizer decides
         kept = []
         document_negative = None  # searched once, only if a match without context needs it

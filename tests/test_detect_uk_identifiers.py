@@ -2,6 +2,8 @@
 
 from datetime import date
 
+import pytest
+
 from detectors.uk_identifiers import (
     SPECS,
     IdentifierRecognizer,
@@ -95,3 +97,24 @@ def test_bank_account_needs_sort_code_or_account_words():
     assert found("UK_BANK_ACCOUNT", "Sort code 12-34-56, account 12345678") == ["12345678"]
     assert found("UK_BANK_ACCOUNT", "Account number: 87654321") == ["87654321"]
     assert found("UK_BANK_ACCOUNT", "Invoice 12345678 paid") == []
+
+
+CONTEXT_EDGES = [
+    "xdob 01/02/2010 and adob: 3 March 2011; date of birthday 2010-01-31",
+    "Born 01/02/2010. reborn 02/02/2010 " + "x" * 35 + "dob 03/02/2010",
+    "ULN: 9276308686; xuln 9276308686; unique learners 9276308686; learner number\n9276308686",
+    "12-34-56 12345678; 112-34-567 12345678; sort code: 87654321; a/c 11112222; acc no. 33334444",
+    "nothing near 01/02/2010 or 9276308686 or 12345678 at all",
+]
+
+
+@pytest.mark.parametrize("spec", [s for s in SPECS if s.requires_context], ids=lambda s: s.name)
+def test_required_context_gate_drops_only_texts_no_match_could_keep(spec, evaluation_texts):
+    def spans(recognizer, text):
+        return [(r.start, r.end, r.score) for r in recognizer.analyze(text, [spec.entity])]
+
+    gated, plain = IdentifierRecognizer(spec), IdentifierRecognizer(spec)
+    plain._any_context = None
+    texts = CONTEXT_EDGES + evaluation_texts
+    assert [spans(gated, t) for t in texts] == [spans(plain, t) for t in texts]
+    assert any(spans(plain, t) for t in texts)  # the texts hold matches this spec keeps
