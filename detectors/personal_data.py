@@ -96,10 +96,17 @@ class OfflineEmailRecognizer(EmailRecognizer):
     ``head@hartfield.sch.uk`` (``*.sch.uk`` is itself a suffix); a known suffix is enough here.
     """
 
-    _extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-
     def validate_result(self, pattern_text: str) -> bool:
-        return self._extract(pattern_text.rsplit("@", 1)[-1]).suffix != ""
+        return _has_known_suffix(pattern_text.rsplit("@", 1)[-1])
+
+
+_extract_domain = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+@functools.lru_cache(maxsize=4096)
+def _has_known_suffix(domain: str) -> bool:
+    """Whether ``domain`` ends in a suffix on the Public Suffix List (a school's few domains recur in every file)."""
+    return _extract_domain(domain).suffix != ""
 
 
 class UkPhoneRecognizer(PhoneRecognizer):
