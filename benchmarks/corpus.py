@@ -83,16 +83,20 @@ def tiny_files(root: Path, count: int) -> CorpusInfo:
 
 def change_fraction(root: Path, fraction: float) -> int:
     """Edit every (1/fraction)-th file, as a person would: its bytes become those of the same file in the next
-    copy of the evaluation set (a valid file of the same kind with other people and numbers). Files whose copy
-    has the same bytes (a policy, a lesson) are left alone. Returns how many files changed."""
+    copy of the evaluation set that differs from it (a valid file of the same kind with other people and
+    numbers; on a corpus edited by an earlier run, a copy further on). Files whose every copy has the same bytes
+    (a policy, a lesson) are left alone. Returns how many files changed."""
     files = sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith("."))
     sets = sorted(p for p in root.iterdir() if p.is_dir())
-    following = {a: b for a, b in zip(sets, sets[1:] + sets[:1])}
     changed = 0
     for path in files[:: max(1, round(1 / fraction))]:
-        own_set = next((s for s in sets if s in path.parents), None)
-        donor = following[own_set] / path.relative_to(own_set) if own_set is not None else None
-        if donor is None or not donor.is_file() or donor.read_bytes() == path.read_bytes():
+        own = next((i for i, s in enumerate(sets) if s in path.parents), None)
+        if own is None:
+            continue
+        current = path.read_bytes()
+        donors = (sets[(own + k) % len(sets)] / path.relative_to(sets[own]) for k in range(1, len(sets)))
+        donor = next((d for d in donors if d.is_file() and d.read_bytes() != current), None)
+        if donor is None:
             continue
         st = path.stat()
         path.write_bytes(donor.read_bytes())
