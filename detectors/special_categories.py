@@ -340,30 +340,27 @@ def _leading_literals(parsed) -> str:
     return "".join(chr(av) for op, av in itertools.takewhile(lambda item: item[0] is sre_constants.LITERAL, parsed))
 
 
+def _word_start_chunks(literal: str, gap: bool, size: int) -> Iterator[str]:
+    """Each ``size`` ASCII letters or digits of ``literal`` that begin a word of the text wherever a term match
+    holds the literal: its first ones when no word character comes before it (``gap``: a term match begins a
+    word, or a space comes before it in the term), or ones after a character such as a space in the literal.
+    ASCII only: an ASCII letter matches, ignoring case, only letters ("k" also "K", "s" also "ſ"); an ASCII
+    space or sign only itself."""
+    for i in range(len(literal) - size + 1):
+        chunk = literal[i : i + size]
+        if (gap if i == 0 else _is_gap(literal[i - 1])) and chunk.isascii() and chunk.isalnum():
+            yield chunk
+
+
 def _word_start_key(literal: str, gap: bool) -> str | None:
-    """Three (else two) ASCII letters or digits of ``literal`` that begin a word of the text wherever a term
-    match holds the literal: its first ones when no word character comes before it (``gap``: a term match
-    begins a word, or a space comes before it in the term), or ones after a character such as a space in the
-    literal. ``None`` when there are none such. ASCII only: an ASCII letter matches, ignoring case, only letters
-    ("k" also "K", "s" also "ſ"); an ASCII space or sign only itself."""
-    for size in (3, 2):
-        for i in range(len(literal) - size + 1):
-            chunk = literal[i : i + size]
-            if (gap if i == 0 else _is_gap(literal[i - 1])) and chunk.isascii() and chunk.isalnum():
-                return chunk
-    return None
+    """The first three (else two) characters of ``literal`` that begin a word (``_word_start_chunks``), if any."""
+    return next(_word_start_chunks(literal, gap, 3), None) or next(_word_start_chunks(literal, gap, 2), None)
 
 
 def _word_start_keys(literal: str, gap: bool) -> tuple[str, ...]:
-    """Every three ASCII letters or digits of ``literal`` that begin a word of the text wherever a term match
-    holds the literal, as ``_word_start_key`` finds the first ("child protection": "chi", "pro"); folded, a
+    """Every three characters of ``literal`` that begin a word ("child protection": "chi", "pro"), folded, a
     case-sensitive code's too, as the text's word starts are read."""
-    keys = []
-    for i in range(len(literal) - 2):
-        chunk = literal[i : i + 3]
-        if (gap if i == 0 else _is_gap(literal[i - 1])) and chunk.isascii() and chunk.isalnum():
-            keys.append(_fold(chunk))
-    return tuple(keys)
+    return tuple(_fold(chunk) for chunk in _word_start_chunks(literal, gap, 3))
 
 
 def _starts(parsed) -> frozenset[str] | None:
@@ -409,14 +406,17 @@ def _start_strings(parsed, folded: bool) -> list[str] | None:
     return [s for s in starts if not any(s.startswith(other) for other in starts if other != s)]
 
 
+def _find_all(haystack: str, literal: str) -> Iterator[int]:
+    """Every place ``literal`` occurs in ``haystack``, left to right, overlapping ones too."""
+    at = haystack.find(literal)
+    while at >= 0:
+        yield at
+        at = haystack.find(literal, at + 1)
+
+
 def _positions(haystack: str, literals: list[str]) -> list[int]:
     """Where in ``haystack`` one of ``literals`` occurs, sorted."""
-    positions = []
-    for literal in literals:
-        at = haystack.find(literal)
-        while at >= 0:
-            positions.append(at)
-            at = haystack.find(literal, at + 1)
+    positions = [at for literal in literals for at in _find_all(haystack, literal)]
     return positions if len(literals) <= 1 else sorted(set(positions))
 
 
@@ -574,13 +574,7 @@ class _Occurrences:
         are the text's), sorted; ``None``: no literals known, search everywhere."""
         if self.literals is None:
             return None
-        spans = []
-        for literal in self.literals:
-            at = folded.find(literal)
-            while at >= 0:
-                spans.append((at, at + len(literal)))
-                at = folded.find(literal, at + 1)
-        return sorted(spans)
+        return sorted((at, at + len(literal)) for literal in self.literals for at in _find_all(folded, literal))
 
     def search(self, text: str, spans: list[tuple[int, int]] | None, start: int, end: int) -> bool:
         """``bool(pattern.search(text[start:end]))``, searched only if a literal occurs inside."""

@@ -106,12 +106,11 @@ class IdentifierRecognizer(PatternRecognizer):
                              if spec.requires_context and spec.context else None)
         self._requires: dict[int, re.Pattern] = {}  # flags → spec.requires compiled with them
 
-    def _may_match(self, text: str, regex_flags: int | None) -> bool:
+    def _may_match(self, text: str, flags: int) -> bool:
         """False only when no pattern can match: the text holds nothing ``spec.requires`` matches, compiled with
-        the flags presidio compiles the patterns with."""
+        ``flags``, those the patterns are compiled with."""
         if not self.spec.requires:
             return True
-        flags = regex_flags if regex_flags else self.global_regex_flags  # as PatternRecognizer decides
         requires = self._requires.get(flags)
         if requires is None:
             requires = self._requires[flags] = re.compile(self.spec.requires, flags)
@@ -126,11 +125,11 @@ class IdentifierRecognizer(PatternRecognizer):
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None) -> list[RecognizerResult]:
         """What presidio's ``PatternRecognizer.analyze`` gives, then the context rules; a result object is built
         only for a match that is kept (most dates are not near "DOB", most ten-digit numbers are not ULNs)."""
-        if not self._may_match(text, regex_flags):
+        flags = regex_flags if regex_flags else self.global_regex_flags  # as PatternRecognizer decides
+        if not self._may_match(text, flags):
             return []  # what the rest returns for a text without a match
         if self._any_context is not None and not self._any_context.search(text):
             return []  # every match would lack its required context
-        flags = regex_flags if regex_flags else self.global_regex_flags  # as PatternRecognizer decides
         kept = []
         document_negative = None  # searched once, only if a match without context needs it
         for pattern in self.patterns:
