@@ -76,7 +76,8 @@ AWKWARD_TERMS = [
     (["abc", "ab", "abc d", "b c", "c", r"c\+\+", r"c\+", "a&e", "a&", r"e\.g\.", "e", r"x \+e", r"[&+]e\w*",
       "x(?:y|yz)?", "xyz", "(?:type [12] )?diabet(?:es|ic)", "DIABETES", "(?:nut|peanut) allerg(?:y|ies)",
       "n(?:ut|at)", "Peanut", "(?:is|as) (?:a )?gay", "Gay", "a-?b", r"[a-z]\w*'s syndrome", "syndrome", r"zz\d+",
-      "(?:ab)+c", "(?:a|b)c", "bi", "bis?", "(?:ab|a)(?:c|bc)", r"\bfoo\b", r"ward\s+7", "ſt", "\u212aelvin", "İi"],
+      "(?:ab)+c", "(?:a|b)c", "bi", "bis?", "(?:ab|a)(?:c|bc)", r"\bfoo\b", r"ward\s+7", "ſt", "\u212aelvin", "İi",
+      r"a-a[-x]b"],  # its start string "a-a" overlaps itself in "a-a-a-b", where the match is the second one
      re.IGNORECASE),
     (["WBRI", "WB", "BRI", "W", "ab", "AB", "a&E", r"W\w+", "Aſ"], 0),
 ]
@@ -90,7 +91,7 @@ PIECES = ["ab", "abc", "ABC", "aB", "ababc", "abbc", " ", "  ", "d", "c", "c++",
 def _awkward_texts(count=300, seed=7):
     """Random texts of the pieces, after a few where a match ends just before a term that begins with a sign."""
     rng = random.Random(seed)
-    return ["x +e&e +e", "x +ex&e ab&e +e", "c++e"] + [
+    return ["x +e&e +e", "x +ex&e ab&e +e", "c++e", "a-a-a-b"] + [
         "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 40))) for _ in range(count)
     ]
 
