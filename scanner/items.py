@@ -196,21 +196,49 @@ CONTEXT = "context"
 CONTENT_DATE = "content_date"
 
 
+class _OnFirstRead:
+    """A dataclass field that may be given a function of no arguments instead of its value: the function is
+    called the first time the field is read, and its result kept.
+
+    For ``Finding.snippet``: the scan keeps one snippet per item and finding type (the best finding's), so most
+    findings' snippets are never read, and masking one costs more than finding the match did.
+    """
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.key = "_" + name
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            raise AttributeError(self.key)  # read on the class: the field has no default
+        value = obj.__dict__[self.key]
+        if callable(value):
+            value = obj.__dict__[self.key] = value()
+        return value
+
+    def __set__(self, obj, value) -> None:
+        obj.__dict__[self.key] = value
+
+
 @dataclass(frozen=True)
 class Finding:
-    """One detection in a batch. ``snippet`` is already redacted; ``value`` is the raw match and is only stored
+    """One detection in a batch. ``snippet`` is already redacted (a detector may hand in a function of no
+    arguments giving it, called when the snippet is first read); ``value`` is the raw match and is only stored
     when the configuration asks for raw values."""
 
     entity_type: str
     locator: str
     confidence: float
-    snippet: str
+    snippet: str = _OnFirstRead()  # type: ignore[assignment]
     detector: str
     kind: str = ENTITY
     value: str = field(default="", repr=False)
     evidence: tuple[str, ...] = ()
     start: int = -1  # offsets of the match in the batch's text (-1: not tied to one span)
     end: int = -1
+
+    def __getstate__(self) -> dict:
+        self.snippet  # noqa: B018 - a pickled finding carries its snippet, not the function making it
+        return self.__dict__
 
 
 class Detector(Protocol):

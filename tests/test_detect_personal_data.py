@@ -6,6 +6,7 @@ import socket
 import pytest
 
 from detectors import build_detectors
+from detectors.redaction import redacted_snippet
 from detectors.personal_data import GivenNameMatcher, PersonalDataDetector, given_names, load_spacy_model
 from scanner.config import DetectionConfig
 from scanner.errors import ConfigError
@@ -169,3 +170,27 @@ def test_recognizers_added_later_are_used(detector):
         registry.remove_recognizer("locker")
     assert before == [] and [(r.start, r.end) for r in after] == [(12, 20)]
     assert detector.analyzer.analyze(text, language="en", entities=["PERSON"]) == []
+
+
+def test_snippets_are_masked_when_first_read_and_travel_masked(detector, monkeypatch):
+    import pickle
+
+    import detectors.personal_data as personal_data
+
+    made = []
+
+    def counting(*args, **kwargs):
+        made.append(args[1:3])
+        return redacted_snippet(*args, **kwargs)
+
+    monkeypatch.setattr(personal_data, "redacted_snippet", counting)
+    batch = TextBatch.of([Segment("Email ann@school.uk or call 01632 960 001 about Noah Price.", "p1")])
+    found = list(detector.detect(batch))
+    assert len(found) == 2 and made == []  # nothing masked yet: most snippets are never read
+    assert found[0].snippet == redacted_snippet(batch, found[0].start, found[0].end,
+                                                [(f.start, f.end, f.entity_type) for f in found], 40)
+    assert made == [(found[0].start, found[0].end)]
+    assert found[0].snippet and made == [(found[0].start, found[0].end)]  # made once
+    pickled = pickle.dumps(found[1])
+    assert pickle.loads(pickled).snippet == found[1].snippet
+    assert b"call 01632" not in pickled  # the masked snippet travels, not the batch's text
