@@ -360,6 +360,11 @@ class PersonalDataDetector:
             NameCandidates(engine.nlp["en"], explained, mode=config.ner) if "PERSON" in self.entities else None
         )
 
+    def prepare(self, batches: Sequence[TextBatch]) -> None:
+        """NER for all of ``batches`` in one go, before they are detected one by one (``scanner.item_scan``)."""
+        if self.names:
+            self.names.prepare(batch.text for batch in batches)
+
     def nlp_artifacts(self, text: str) -> NlpArtifacts:
         """What presidio's recognizers read from spaCy, with NER run only where it can find a name (see
         ``detectors.name_candidates``). No tokens or lemmas: no recognizer here uses them."""
@@ -389,7 +394,7 @@ class PersonalDataDetector:
                 entity_type=r.entity_type,
                 locator=batch.segment_at(r.start).locator,
                 confidence=float(r.score),
-                snippet=redacted_snippet(batch, r.start, r.end, spans, self.config.snippet_chars),
+                snippet=functools.partial(redacted_snippet, batch, r.start, r.end, spans, self.config.snippet_chars),
                 detector=f"{self.name}:{recognizer}" if recognizer else self.name,
                 kind=ENTITY,
                 value=batch.text[r.start : r.end],

@@ -136,3 +136,22 @@ def test_whole_text_runs_on_the_evaluation_set(evaluation_texts):
     names = NameCandidates(FakeNlp(), [GIVEN_AND_SURNAME])
     differing = [t for t in evaluation_texts if names.candidate_chunks(t) != _chunks_the_plain_way(names, t)]
     assert differing == []
+
+
+def test_prepare_reads_the_chunks_of_many_texts_in_one_call():
+    texts = ["Meeting with Amara Okafor today.", "Noah Price only", "Signed by Mrs Hart\nMeeting with Amara Okafor today."]
+    calls = []
+
+    class CountingNlp(FakeNlp):
+        def pipe(self, texts, batch_size=64):
+            calls.append(list(texts))
+            return super().pipe(calls[-1], batch_size)
+
+    prepared = NameCandidates(CountingNlp(), [GIVEN_AND_SURNAME], mode="fallback")
+    prepared.prepare(texts)
+    assert calls == [["Meeting with Amara Okafor today.", "Signed by Mrs Hart"]]  # each chunk once, one call
+    found = [[(e.label_, e.start_char, e.end_char) for e in prepared.entities(text)] for text in texts]
+    assert all(chunks == [] for chunks in calls[1:])  # nothing left for entities to read
+    alone = NameCandidates(FakeNlp(), [GIVEN_AND_SURNAME], mode="fallback")
+    assert found == [[(e.label_, e.start_char, e.end_char) for e in alone.entities(text)] for text in texts]
+    assert found[2] == [("PERSON", 10, 18), ("PERSON", 32, 44)]
