@@ -118,8 +118,13 @@ class Split:
     text_bytes: int = 0
     extract_s: float = 0.0
     detect_s: dict[str, float] = field(default_factory=dict)
-    sample: list[str] = field(default_factory=list)  # batch texts handed to Presidio
+    # The sample handed to Presidio: groups of batches as the scan checks them (see ``groups``).
+    sample: list[tuple[list, bool]] = field(default_factory=list)
     sample_bytes: int = 0
+
+    @property
+    def sample_batches(self) -> list:
+        return [batch for batches, _ in self.sample for batch in batches]
 
     @property
     def detect_total_s(self) -> float:
@@ -168,24 +173,67 @@ def detect(detectors, batch, timings: dict[str, float] | None = None) -> list:
     return found
 
 
+def check(detectors, batches: list, prepared: bool, timings: dict[str, float] | None = None) -> None:
+    """Detection on ``batches`` as ``scanner.item_scan.ItemScanner`` does it: a group the detectors prepare for
+    first (``prepared``), or an item too long to hold back, checked batch by batch."""
+    for detector in detectors if prepared else ():
+        if hasattr(detector, "prepare"):
+            started = time.perf_counter()
+            detector.prepare(batches)
+            if timings is not None:
+                timings[detector.name] = timings.get(detector.name, 0.0) + time.perf_counter() - started
+    for batch in batches:
+        detect(detectors, batch, timings)
+
+
+def groups(trees: Iterator[list[tuple[str, list]]]) -> Iterator[tuple[list, bool]]:
+    """(batches, prepared) as the scan checks them: the items of a chunk of ``Chunks.CHUNK_ITEMS`` top-level
+    items are held back and checked as a group (up to ``ItemScanner.GROUP_CHARS`` of text); an item with more than
+    ``ItemScanner.HOLD_CHARS`` of text is checked alone, unprepared."""
+    from scanner.item_scan import ItemScanner
+    from scanner.workers import Chunks
+
+    held: list = []
+    held_chars = 0
+    for n, tree in enumerate(trees, 1):
+        for _, texts in tree:
+            chars = sum(len(batch.text) for batch in texts)
+            if chars > ItemScanner.HOLD_CHARS:
+                yield texts, False
+                continue
+            held += texts
+            held_chars += chars
+            if held_chars >= ItemScanner.GROUP_CHARS:
+                yield held, True
+                held, held_chars = [], 0
+        if n % Chunks.CHUNK_ITEMS == 0 and held:
+            yield held, True
+            held, held_chars = [], 0
+    if held:
+        yield held, True
+
+
 def split_run(root: Path, detectors, sample_mb: float) -> Split:
     from scanner.config import ExtractionConfig, extraction_limits
 
     limits = extraction_limits(ExtractionConfig())
     split = Split()
-    for item in item_trees(root):
-        started = time.perf_counter()
-        tree = extracted(item, limits)
-        split.extract_s += time.perf_counter() - started
-        for _, texts in tree:
-            split.items += 1
-            for batch in texts:
-                size = len(batch.text.encode("utf-8"))
-                split.text_bytes += size
-                detect(detectors, batch, split.detect_s)
-                if split.sample_bytes < sample_mb * MB:
-                    split.sample.append(batch)
-                    split.sample_bytes += size
+
+    def trees() -> Iterator[list[tuple[str, list]]]:
+        for item in item_trees(root):
+            started = time.perf_counter()
+            tree = extracted(item, limits)
+            split.extract_s += time.perf_counter() - started
+            split.items += len(tree)
+            yield tree
+
+    for batches, prepared in groups(trees()):
+        size = sum(len(batch.text.encode("utf-8")) for batch in batches)
+        split.text_bytes += size
+        check(detectors, batches, prepared, split.detect_s)
+        if split.sample_bytes < sample_mb * MB:
+            split.sample.append((batches, prepared))
+            split.sample_bytes += size
     return split
 
 
@@ -376,13 +424,13 @@ def main(argv: list[str] | None = None) -> int:
     # it read), and Presidio sees it for the first time.
     detectors = build_detectors(detection)
     started = time.perf_counter()
-    for batch in split.sample:
-        detect(detectors, batch)
+    for batches, prepared in split.sample:
+        check(detectors, batches, prepared)
     ours_sample_s = time.perf_counter() - started
     if not args.no_presidio:
         analyzer = presidio_default(detection.spacy_model)
         started = time.perf_counter()
-        for batch in split.sample:
+        for batch in split.sample_batches:
             analyzer.analyze(batch.text, language="en")
         presidio_s = time.perf_counter() - started
         print("presidio done", file=sys.stderr)

@@ -27,7 +27,7 @@ from scanner.copies import REMEMBERED_TREES, content_digest, copied_tree, fully_
 from scanner.item_scan import ItemScanner, TreeResult
 from scanner.items import Detector, Document, Item
 from scanner.store import Store
-from scanner.workers import WorkerPool
+from scanner.workers import Chunks, InlinePool, WorkerPool
 
 log = logging.getLogger("gdprscan.engine")
 
@@ -81,7 +81,9 @@ class Engine:
     needed. ``workers``: with more than 1, a full scan of a source whose items open in another process
     (``Connector.process_safe``) is read and checked in that many worker processes, each building its own
     detectors from the configuration (the same detectors, when ``detectors`` were built from it too). By
-    default ``scan.workers`` when no detectors are given, else 1 (tests hand in detectors of their own).
+    default ``scan.workers`` when no detectors are given, else 1 (tests hand in detectors of their own). In
+    one process too, such a source's items are read a chunk at a time and then checked together
+    (``InlinePool``), so detectors see many texts at once; copies of an item being read wait for its result.
     """
 
     def __init__(
@@ -112,6 +114,9 @@ class Engine:
         self._pending_touched: list[tuple[str, str, str | None]] = []  # (id, version, modified): same bytes
         self._digests: dict[str, str] = {}  # item id → digest of its bytes, for items being read
         self._read: OrderedDict[str, tuple[Item, TreeResult]] = OrderedDict()  # digest → a result of this scan
+        # Copies of an item being read (queued in a chunk) wait for its result: digest → the copies.
+        self._waiting: dict[str, list[Item]] = {}
+        self._unread: list[Item] = []  # copies whose original's result could not serve: read on their own
         if config.store.index_key_file:
             store.index_key_file = config.store.index_key_file
 
@@ -202,10 +207,12 @@ class Engine:
 
     def _scan_source(self, source, summary: ScanSummary) -> None:
         connector = connector_for(source)
-        pool = None
+        pool: Chunks | None = None  # None: items open through the listing's connection, read as they are listed
         # Worker processes build their detectors from the configuration, and use the real extractors.
         if self.workers > 1 and self._extract is None and connector.process_safe:
             pool = self._pool = self._pool or WorkerPool(self.config, self.workers, self._index_key)
+        elif connector.process_safe:
+            pool = InlinePool(self.scanner)
         try:
             self._scan_items(connector.items(lambda loc, reason: self._error(loc, reason)), summary, pool)
         except SourceUnavailable as exc:
@@ -219,11 +226,19 @@ class Engine:
         with self.store.transaction():
             summary.gone += self.store.mark_gone(source.name, summary.scan_id)
 
-    def _finish_pool(self, pool: WorkerPool | None, summary: ScanSummary) -> None:
+    def _finish_pool(self, pool: Chunks | None, summary: ScanSummary) -> None:
         """Take every result still in the workers (before anything is marked gone)."""
         if pool is not None:
-            for item, result in pool.drain(summary.scan_id):
-                self._accept(item, result, summary)
+            while True:
+                for item, result in pool.drain(summary.scan_id):
+                    self._accept(item, result, summary)
+                if not self._unread:
+                    break
+                self._read_unread(summary, pool)
+
+    def _read_unread(self, summary: ScanSummary, pool: Chunks | None) -> None:
+        while self._unread:
+            self._scan_top_level(self._unread.pop(0), summary, pool)
 
     def _scan_paths(self, source, paths: list[str], moves: list[tuple[str, str]], summary: ScanSummary) -> None:
         connector = connector_for(source)
@@ -242,14 +257,15 @@ class Engine:
             with self.store.transaction():
                 summary.gone += self.store.mark_gone(source.name, summary.scan_id, under=path, sep=sep)
 
-    def _scan_items(self, items: Iterable[Item], summary: ScanSummary, pool: WorkerPool | None = None) -> None:
+    def _scan_items(self, items: Iterable[Item], summary: ScanSummary, pool: Chunks | None = None) -> None:
         for item in items:
             summary.items_seen += 1
             self._scan_top_level(item, summary, pool)
+            self._read_unread(summary, pool)
             if len(self._pending) + len(self._pending_seen) >= self.config.scan.batch_size:
                 self._flush()
 
-    def _scan_top_level(self, item: Item, summary: ScanSummary, pool: WorkerPool | None = None) -> None:
+    def _scan_top_level(self, item: Item, summary: ScanSummary, pool: Chunks | None = None) -> None:
         stored = self.store.stored_version(item.id)
         if stored is not None and stored.version == item.version:
             self._unchanged(item, stored, summary)
@@ -266,8 +282,12 @@ class Engine:
             summary.items_copied += 1
             self._accept(item, copied_tree(original, result, item, summary.scan_id), summary, read=False)
             return
+        if digest is not None and digest in self._waiting:
+            self._waiting[digest].append(item)  # a copy of a file being read: it takes that result when it comes
+            return
         if digest is not None:
             self._digests[item.id] = digest
+            self._waiting[digest] = []
         if pool is None:
             self._accept(item, self.scanner.scan(item, summary.scan_id), summary)
             return
@@ -289,6 +309,7 @@ class Engine:
             summary.encrypted += sum(row["status"] == "encrypted" for row in result.rows)
             summary.bytes_scanned += item.size or 0
             digest = self._digests.pop(item.id, None)
+            copies = self._waiting.pop(digest, []) if digest is not None else []
             if digest is not None and fully_read(result):
                 result.rows[0]["content_hash"] = digest  # a touched copy of these bytes is not read again
                 if small_enough(result):
@@ -299,6 +320,13 @@ class Engine:
             self._error(location, reason, failed_id)
         self._pending.append((item.id, result.rows, result.findings, result.index))
         self.on_item(item, result.rows[0]["status"])
+        if read:
+            for copy in copies:
+                if digest in self._read:
+                    summary.items_copied += 1
+                    self._accept(copy, copied_tree(item, result, copy, summary.scan_id), summary, read=False)
+                else:
+                    self._unread.append(copy)
 
     # --- store writes, in batches ---------------------------------------------------------------------------
 

@@ -7,13 +7,15 @@ Nothing here touches the store, so it runs the same in the scanning process and 
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from scanner import name_index
 from scanner.config import Config, extraction_limits
@@ -134,8 +136,9 @@ class ItemTimeout(Exception):
 
 
 @contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Raise ``ItemTimeout`` in this block after ``seconds`` (main thread, POSIX; elsewhere no limit).
+def time_limit(seconds: float, limit: float | None = None) -> Iterator[None]:
+    """Raise ``ItemTimeout`` in this block after ``seconds`` (main thread, POSIX; elsewhere no limit); ``limit``:
+    the whole limit, of which ``seconds`` is what is left.
 
     The alarm interrupts Python code and sleeps; a long call inside a C library ends first, then the item stops.
     """
@@ -144,7 +147,7 @@ def time_limit(seconds: float) -> Iterator[None]:
         return
 
     def expire(signum, frame):
-        raise ItemTimeout(f"took longer than {seconds:g} s (scan.item_timeout): not fully checked")
+        raise ItemTimeout(f"took longer than {limit or seconds:g} s (scan.item_timeout): not fully checked")
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -219,11 +222,47 @@ def failed_tree(item: Item, scan_id: int, reason: str) -> TreeResult:
     return TreeResult([row], [], None, [(item.location, reason, item.id)])
 
 
+@dataclass
+class _Read:
+    """One item as read: its row and tally, and the batches of its text not yet checked."""
+
+    item: Item
+    root_id: str
+    row: dict
+    tally: FindingTally
+    result: TreeResult  # of the top-level item it belongs to
+    batches: list[TextBatch] = field(default_factory=list)
+    chars: int = 0
+    failure: Exception | None = None  # what stopped the reading part-way: the batches before it are checked
+    seconds: float = 0.0  # spent reading; checking gets what is left of ``scan.item_timeout``
+
+
+def detect(detectors: Sequence[Detector], batch: TextBatch) -> list[Finding]:
+    """Every detector's findings in ``batch``; each sees what the ones before it found."""
+    found: list[Finding] = []
+    for detector in detectors:
+        found.extend(detector.detect(batch, found))
+    return found
+
+
+def prepare(detectors: Sequence[Detector], texts: Sequence[TextBatch]) -> None:
+    """Let the detectors that do work for many batches at once (see ``Detector``) do it for ``texts``."""
+    for detector in detectors:
+        if hasattr(detector, "prepare"):
+            detector.prepare(texts)
+
+
 class ItemScanner:
-    """Reads one item and its members and runs the detectors: extraction → detectors → rows and findings.
+    """Reads items and their members and runs the detectors: extraction → detectors → rows and findings.
 
     It touches no store, so it runs the same in the scanning process and in a worker process (``WorkerPool``).
+    Items are read first and checked in groups (``scan_many``): a detector that prepares sees a group's texts
+    together (NER reads them in one call, ~2x faster than text by text). An item with more text than
+    ``HOLD_CHARS`` is checked as it is read, so memory stays bounded whatever the files.
     """
+
+    HOLD_CHARS = 4 * BATCH_CHARS  # text of one item held back to be checked with its group
+    GROUP_CHARS = 1_000_000  # text held back at once
 
     def __init__(
         self,
@@ -241,55 +280,123 @@ class ItemScanner:
         self.limits = extraction_limits(config.extraction)
         # The person index (detectors/person_index.py): its entries are taken per item, stored with the findings.
         self.indexers = [d for d in self.detectors if hasattr(d, "take_index")]
+        self._held: list[_Read] = []
+        self._held_chars = 0
 
     def scan(self, item: Item, scan_id: int) -> TreeResult:
-        result = TreeResult([], [], [] if self.indexers else None, [])
-        self._scan_tree(item, item.id, scan_id, result)
-        return result
+        return self.scan_many([item], scan_id)[0]
+
+    def scan_many(self, items: Sequence[Item], scan_id: int) -> list[TreeResult]:
+        """Each item's result, members included."""
+        results = []
+        for item in items:
+            result = TreeResult([], [], [] if self.indexers else None, [])
+            self._scan_tree(item, item.id, scan_id, result)
+            results.append(result)
+        self._check_held()
+        return results
 
     def _scan_tree(self, item: Item, root_id: str, scan_id: int, result: TreeResult) -> None:
-        row = item_row(item, root_id, scan_id)
-        result.rows.append(row)
-        tally = FindingTally(self.config.store.keep_raw_values)
+        read = _Read(item, root_id, item_row(item, root_id, scan_id), FindingTally(self.config.store.keep_raw_values),
+                     result)
+        result.rows.append(read.row)
         children: Iterable[Item] = ()
+        held = False
+        started = time.monotonic()
         try:
             with time_limit(self.config.scan.item_timeout):
                 doc = self.extract(item, self.limits)
-                row["file_type"] = doc.file_type
+                read.row["file_type"] = doc.file_type
                 children = doc.children
                 if doc.encrypted:
                     raise Encrypted()
                 if doc.not_scanned:
                     raise NotScanned(doc.not_scanned)
-                chars = 0
-                for batch in batches(doc.segments):
-                    chars += len(batch.text)
-                    found: list[Finding] = []
-                    for detector in self.detectors:
-                        found.extend(detector.detect(batch, found))
-                    for finding in found:
-                        tally.add(finding)
-                row["text_chars"] = chars
-                row.update(tally.date_columns())
-        except Encrypted:
-            row.update(status="encrypted", encrypted=1, reason="password-protected: content not inspected")
-        except NotScanned as exc:
-            row.update(status="not_scanned", reason=f"not scanned: {failure_reason(exc)}")
+                texts = batches(doc.segments)
+                held = self._hold(read, texts)
+                if not held:  # too much text to hold back: checked as it is read
+                    self._check(read, itertools.chain(read.batches, texts))
         except Exception as exc:  # noqa: BLE001 - a per-item failure is data, never the end of the scan
-            reason = failure_reason(exc)
-            row.update(status="error", reason=reason)
-            result.errors.append((item.location, reason, item.id))
-            log.debug("extraction failed for %s", item.location, exc_info=True)
-        result.findings.extend(tally.rows(item.id, root_id))
-        for indexer in self.indexers:
-            entries = indexer.take_index()
-            if row["status"] in ("scanned", "error"):
-                result.index.append((item.id, name_index.hashed_entries(self.index_key, entries)))
+            self._record(read, exc)
+        if held:
+            read.seconds = time.monotonic() - started
+            if self._held_chars >= self.GROUP_CHARS:
+                self._check_held()
+        else:
+            self._finish(read)
         try:
             for child in children:
                 self._scan_tree(child, root_id, scan_id, result)
         except Exception as exc:  # noqa: BLE001 - a broken archive listing fails its parent, not the scan
             reason = f"members not all read: {failure_reason(exc)}"
-            if row["status"] == "scanned":
-                row.update(status="error", reason=reason)
+            if read.row["status"] == "scanned":
+                read.row.update(status="error", reason=reason)
             result.errors.append((item.location, reason, item.id))
+
+    def _hold(self, read: _Read, texts: Iterator[TextBatch]) -> bool:
+        """Read ``texts`` into ``read`` to be checked with its group; False, with ``texts`` part-read, when there
+        is more than ``HOLD_CHARS``. A failure part-way is kept: the batches before it are checked first."""
+        try:
+            for batch in texts:
+                read.batches.append(batch)
+                read.chars += len(batch.text)
+                if read.chars > self.HOLD_CHARS:
+                    return False
+        except Exception as exc:  # noqa: BLE001 - recorded when the item is checked
+            read.failure = exc
+        self._held.append(read)
+        self._held_chars += read.chars
+        return True
+
+    def _check(self, read: _Read, texts: Iterable[TextBatch]) -> None:
+        """Run the detectors on ``texts``; the item's text size and content dates when all were read."""
+        chars = 0
+        for batch in texts:
+            chars += len(batch.text)
+            for finding in detect(self.detectors, batch):
+                read.tally.add(finding)
+        if read.failure is not None:
+            raise read.failure
+        read.row["text_chars"] = chars
+        read.row.update(read.tally.date_columns())
+
+    def _check_held(self) -> None:
+        """Check every item held back: the detectors prepare for all their text, then see it item by item."""
+        held, self._held, self._held_chars = self._held, [], 0
+        if not held:
+            return
+        timeout = self.config.scan.item_timeout
+        try:
+            with time_limit(timeout):
+                prepare(self.detectors, [batch for read in held for batch in read.batches])
+        except Exception:  # noqa: BLE001 - preparing only saves time: each batch is checked in full below
+            log.debug("detectors could not prepare for %d items", len(held), exc_info=True)
+        for read in held:
+            try:
+                # The item's time limit counts its reading too.
+                with time_limit(timeout and max(timeout - read.seconds, 0.001), timeout):
+                    self._check(read, read.batches)
+            except Exception as exc:  # noqa: BLE001 - as in _scan_tree
+                self._record(read, exc)
+            read.batches = []
+            self._finish(read)
+
+    def _record(self, read: _Read, exc: Exception) -> None:
+        """What stopped ``read``'s item from being checked, on its row."""
+        if isinstance(exc, Encrypted):
+            read.row.update(status="encrypted", encrypted=1, reason="password-protected: content not inspected")
+        elif isinstance(exc, NotScanned):
+            read.row.update(status="not_scanned", reason=f"not scanned: {failure_reason(exc)}")
+        else:
+            reason = failure_reason(exc)
+            read.row.update(status="error", reason=reason)
+            read.result.errors.append((read.item.location, reason, read.item.id))
+            log.debug("extraction failed for %s", read.item.location, exc_info=exc)
+
+    def _finish(self, read: _Read) -> None:
+        """The item's findings and person-index entries, into its result."""
+        read.result.findings.extend(read.tally.rows(read.item.id, read.root_id))
+        for indexer in self.indexers:
+            entries = indexer.take_index()
+            if read.row["status"] in ("scanned", "error"):
+                read.result.index.append((read.item.id, name_index.hashed_entries(self.index_key, entries)))

@@ -51,34 +51,77 @@ def _exit_with_parent() -> None:
 def _scan_in_worker(items: list[Item], scan_id: int) -> list[TreeResult]:
     if _worker is None:
         raise WorkerStartError(_worker_start_error)
-    return [_worker.scan(item, scan_id) for item in items]
+    return _worker.scan_many(items, scan_id)
 
 
 WORKER_DIED = "the process reading it stopped (it crashed or was killed): not checked"
 
 
-class WorkerPool:
+class Chunks:
+    """Items to read and check, gathered into chunks: an ``ItemScanner`` reads a chunk's items before checking
+    them, so its detectors see many texts at once (NER reads them in one call)."""
+
+    CHUNK_ITEMS = 64
+    CHUNK_BYTES = 4 * 1024**2
+
+    def __init__(self):
+        self.chunk: list[Item] = []
+        self.chunk_bytes = 0
+
+    def submit(self, item: Item, scan_id: int) -> Iterator[tuple[Item, TreeResult]]:
+        """Queue ``item``; yields results of items queued before, when a chunk is done."""
+        self.chunk.append(item)
+        self.chunk_bytes += item.size or 0
+        if len(self.chunk) >= self.CHUNK_ITEMS or self.chunk_bytes >= self.CHUNK_BYTES:
+            yield from self._full(scan_id)
+
+    def take_chunk(self) -> list[Item]:
+        chunk, self.chunk, self.chunk_bytes = self.chunk, [], 0
+        return chunk
+
+    def _full(self, scan_id: int) -> Iterator[tuple[Item, TreeResult]]:
+        raise NotImplementedError
+
+
+class InlinePool(Chunks):
+    """Items read and checked in this process (``scan.workers: 1``), a chunk at a time."""
+
+    def __init__(self, scanner: ItemScanner):
+        super().__init__()
+        self.scanner = scanner
+
+    def _full(self, scan_id: int) -> Iterator[tuple[Item, TreeResult]]:
+        return self.drain(scan_id)
+
+    def drain(self, scan_id: int, until: int = 0) -> Iterator[tuple[Item, TreeResult]]:
+        """Read and check every item queued."""
+        chunk = self.take_chunk()
+        if chunk:
+            yield from zip(chunk, self.scanner.scan_many(chunk, scan_id))
+
+    def close(self, finished: bool) -> None:
+        self.take_chunk()
+
+
+class WorkerPool(Chunks):
     """``scan.workers`` processes reading and checking items; the scanning process lists, skips unchanged items
-    and writes the store. Items go to the workers in small chunks (fewer, larger messages), and a few chunks
-    per worker are in flight at once, so no worker waits while a batch is written and memory stays bounded.
+    and writes the store. Items go to the workers in chunks (fewer, larger messages), and a few chunks per
+    worker are in flight at once, so no worker waits while a batch is written and memory stays bounded.
 
     A worker that dies (a crash inside a C library, the out-of-memory killer) breaks the whole pool: the items
     in flight are then retried one at a time in a new pool, so only the item that kills its worker again is
     recorded as an error and the others are checked as usual.
     """
 
-    CHUNK_ITEMS = 8
-    CHUNK_BYTES = 4 * 1024**2
     CHUNKS_PER_WORKER = 3
 
     def __init__(self, config: Config, workers: int, index_key: bytes):
+        super().__init__()
         self.config = config
         self.workers = workers
         self.index_key = index_key
         self.limit = self.CHUNKS_PER_WORKER * workers
         self.in_flight: dict[Future, list[Item]] = {}
-        self.chunk: list[Item] = []
-        self.chunk_bytes = 0
         self.executor = self._new_executor()
 
     def _new_executor(self) -> ProcessPoolExecutor:
@@ -86,18 +129,15 @@ class WorkerPool:
         return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_start_worker, initargs=(self.config, self.index_key))
 
-    def submit(self, item: Item, scan_id: int) -> Iterator[tuple[Item, TreeResult]]:
-        """Queue ``item``; yields finished results while too many are in flight."""
-        self.chunk.append(item)
-        self.chunk_bytes += item.size or 0
-        if len(self.chunk) >= self.CHUNK_ITEMS or self.chunk_bytes >= self.CHUNK_BYTES:
-            self._send(scan_id)
-            yield from self.drain(scan_id, self.limit - 1)
+    def _full(self, scan_id: int) -> Iterator[tuple[Item, TreeResult]]:
+        """Send the chunk; yields finished results while too many are in flight."""
+        self._send(scan_id)
+        return self.drain(scan_id, self.limit - 1)
 
     def _send(self, scan_id: int) -> None:
         if self.chunk:
-            self.in_flight[self.executor.submit(_scan_in_worker, self.chunk, scan_id)] = self.chunk
-            self.chunk, self.chunk_bytes = [], 0
+            chunk = self.take_chunk()
+            self.in_flight[self.executor.submit(_scan_in_worker, chunk, scan_id)] = chunk
 
     def drain(self, scan_id: int, until: int = 0) -> Iterator[tuple[Item, TreeResult]]:
         """Yield finished results until at most ``until`` chunks are in flight (0: everything queued)."""

@@ -222,7 +222,7 @@ def test_status_shows_the_last_scan_the_agent_and_the_next_run(tmp_path):
 @pytest.mark.model
 def test_sigterm_stops_the_agent_with_the_store_consistent(tmp_path):
     share = tmp_path / "share"
-    for i in range(150):
+    for i in range(1500):  # long enough that the scan is still running when the signal comes (64-item chunks)
         folder = share / f"class{i % 5}"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"pupil{i:03d}.txt").write_text(f"Pupil {i}: parent{i}@example.com, NHS number 943 476 5919.\n" * 30)

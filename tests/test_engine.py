@@ -8,14 +8,16 @@ import json
 import os
 import signal
 import time
+from pathlib import Path
 
 import pytest
 
 from scanner.config import Config, FilesystemSource
 from scanner.engine import Engine
-from scanner.item_scan import batches
+from scanner.item_scan import ItemScanner, batches
 from scanner.items import Document, ExtractionError, Segment
 from scanner.store import Store
+from scanner.workers import Chunks
 from tests.fakes import CountingExtractor, EmailDetector
 
 
@@ -191,7 +193,7 @@ def test_raw_values_kept_only_when_configured(tmp_path, share):
     assert ["ann@school.uk", "bob@school.uk"] in values
 
 
-def test_interrupted_scan_keeps_committed_batches_and_resumes(tmp_path, share):
+def test_interrupted_scan_keeps_committed_batches_and_resumes(tmp_path, share, monkeypatch):
     for i in range(10):
         (share / f"n{i:02}.txt").write_text(f"p{i}@school.uk\n")
 
@@ -201,13 +203,17 @@ def test_interrupted_scan_keeps_committed_batches_and_resumes(tmp_path, share):
                 raise KeyboardInterrupt
             return super().__call__(item, limits)
 
+    # Items are read three at a time, then checked: the interrupt comes while the third chunk is being read.
+    monkeypatch.setattr(Chunks, "CHUNK_ITEMS", 3)
     engine, store, _ = make_engine(tmp_path, share, extractor=Interrupting(), batch_size=2)
+    finished = []
+    engine.on_item = lambda item, outcome: finished.append(item.location)
     with pytest.raises(KeyboardInterrupt):
         engine.run()
     first = store.last_scan()
     assert first["status"] == "interrupted"
     kept = store.db.execute("SELECT COUNT(*) FROM items").fetchone()[0]
-    assert kept == 7  # every finished item was committed on the way out
+    assert kept == len(finished) == 6  # every finished item was committed on the way out
 
     resumed = CountingExtractor()
     summary = Engine(engine.config, store, engine.detectors, extract=resumed).run()
@@ -244,6 +250,86 @@ def test_text_read_before_a_file_breaks_is_still_checked(tmp_path, share):
     row = next(r for r in store.items() if r["location"].endswith("a.txt"))
     assert row["status"] == "error" and row["reason"] == "corrupt txt: broken after line 1"
     assert findings_of(store, share / "a.txt") == {"EMAIL_ADDRESS": 1}
+
+
+class PreparingEmailDetector(EmailDetector):
+    """Records what it is asked to prepare for, and which batches it then sees unprepared."""
+
+    def __init__(self):
+        self.prepared: list[list[str]] = []
+        self.unprepared: list[str] = []
+
+    def prepare(self, batches):
+        self.prepared.append([batch.text for batch in batches])
+
+    def detect(self, batch, found=()):
+        if not any(batch.text in texts for texts in self.prepared):
+            self.unprepared.append(batch.text)
+        return super().detect(batch, found)
+
+
+def test_items_are_read_first_and_checked_together(tmp_path, share, monkeypatch):
+    for i in range(5):
+        (share / f"n{i}.txt").write_text(f"p{i}@school.uk\n")
+    (share / "long.txt").write_text("long@school.uk " + "x" * 100 + "\n")
+    monkeypatch.setattr(ItemScanner, "HOLD_CHARS", 100)  # long.txt is checked as it is read, not held back
+    monkeypatch.setattr(Chunks, "CHUNK_ITEMS", 4)
+    config = Config(sources=[FilesystemSource(type="filesystem", name="share", paths=[share])])
+    detector = PreparingEmailDetector()
+    store = Store(tmp_path / "store.db")
+    summary = Engine(config, store, [detector], extract=CountingExtractor()).run()
+    assert summary.status == "completed" and summary.items_scanned == 9
+    # Three chunks of up to four items; each chunk's held texts prepared for in one call.
+    assert [len(texts) for texts in detector.prepared] == [3, 4, 1]
+    assert detector.unprepared == ["long@school.uk " + "x" * 100]
+    assert findings_of(store, share / "long.txt") == findings_of(store, share / "n4.txt") == {"EMAIL_ADDRESS": 1}
+    assert sum(f["count"] for f in store.db.query("SELECT count FROM findings")) == 9
+
+    monkeypatch.setattr(ItemScanner, "GROUP_CHARS", 30)  # held text over this is checked at once
+    detector = PreparingEmailDetector()
+    Engine(config, Store(tmp_path / "again.db"), [detector], extract=CountingExtractor()).run()
+    assert max(sum(map(len, texts)) for texts in detector.prepared) < 30 + 15
+    assert len(detector.prepared) > 3
+
+
+def test_reading_time_counts_towards_the_item_time_limit(tmp_path, share):
+    class SlowExtractor(CountingExtractor):
+        def __call__(self, item, limits):
+            if item.name == "a.txt":
+                time.sleep(0.6)
+            return super().__call__(item, limits)
+
+    class SlowDetector(EmailDetector):
+        def detect(self, batch, found=()):
+            if "ann@" in batch.text:
+                time.sleep(0.6)
+            return super().detect(batch, found)
+
+    config = Config(sources=[FilesystemSource(type="filesystem", name="share", paths=[share])], scan={"item_timeout": 1})
+    store = Store(tmp_path / "store.db")
+    Engine(config, store, [SlowDetector()], extract=SlowExtractor()).run()
+    rows = {Path(r["location"]).name: r for r in store.items()}
+    assert rows["a.txt"]["status"] == "error" and "took longer than 1 s" in rows["a.txt"]["reason"]
+    assert rows["c.txt"]["status"] == "scanned"
+
+
+def test_a_copy_waiting_for_an_original_that_failed_is_read_on_its_own(tmp_path, share):
+    import shutil
+
+    shutil.copy(share / "a.txt", share / "sub" / "a (copy).txt")
+
+    class FailsOnce(CountingExtractor):
+        def __call__(self, item, limits):
+            if item.name == "a.txt":
+                raise ExtractionError("cannot read: busy")
+            return super().__call__(item, limits)
+
+    extractor = FailsOnce()
+    engine, store, _ = make_engine(tmp_path, share, extractor=extractor)
+    summary = engine.run()
+    assert summary.items_copied == 0 and summary.items_scanned == 4
+    assert extractor.calls.count(str(share / "sub" / "a (copy).txt")) == 1
+    assert findings_of(store, share / "sub" / "a (copy).txt") == {"EMAIL_ADDRESS": 2}
 
 
 def test_run_paths_rescans_moves_and_marks_gone_only_what_it_covers(tmp_path, share):
