@@ -246,6 +246,10 @@ class Detector(Protocol):
 
     ``found`` holds what the detectors before this one found in the same batch (with offsets), so a later
     detector can build on them: special-category detection links a health term to a PERSON found before it.
+
+    A detector may also have ``prepare(batches)``: the scan calls it with a group of batches before detecting
+    them one by one, for work that is cheaper done for many at once (NER runs the model once over all of them).
+    What ``detect`` finds must not depend on whether it was called.
     """
 
     name: str
