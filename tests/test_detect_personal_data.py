@@ -194,3 +194,23 @@ def test_snippets_are_masked_when_first_read_and_travel_masked(detector, monkeyp
     pickled = pickle.dumps(found[1])
     assert pickle.loads(pickled).snippet == found[1].snippet
     assert b"call 01632" not in pickled  # the masked snippet travels, not the batch's text
+
+
+@pytest.mark.parametrize("text", [
+    "card 4111 1111 1111 1111", "card 5500-0000-0000-0004", "card 4111111111111111", "١٢٣٤-٥٦٧٨-٩٠١٢-٣٤٥٦ 4111 111",
+    "mail ann@school.uk", "no at sign", "a@b", "", "2024 123 4567890",
+])
+def test_gated_recognizers_find_what_presidio_s_find(text, evaluation_texts):
+    from presidio_analyzer.predefined_recognizers import CreditCardRecognizer
+
+    from detectors.personal_data import GatedCreditCardRecognizer, OfflineEmailRecognizer
+
+    class UngatedEmail(OfflineEmailRecognizer):
+        analyze = OfflineEmailRecognizer.__mro__[1].analyze  # the email recognizer's own, looking at every text
+
+    pairs = [(GatedCreditCardRecognizer(), CreditCardRecognizer()), (OfflineEmailRecognizer(), UngatedEmail())]
+    for gated, ungated in pairs:
+        for sample in [text] + (evaluation_texts if text == "" else []):
+            found = [(r.entity_type, r.start, r.end, r.score) for r in gated.analyze(sample, gated.supported_entities)]
+            assert found == [(r.entity_type, r.start, r.end, r.score)
+                             for r in ungated.analyze(sample, ungated.supported_entities)], (gated.name, sample[:80])
