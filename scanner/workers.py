@@ -134,15 +134,18 @@ class WorkerPool(Chunks):
         self._send(scan_id)
         return self.drain(scan_id, self.limit - 1)
 
-    def _send(self, scan_id: int) -> None:
-        if self.chunk:
-            chunk = self.take_chunk()
-            self.in_flight[self.executor.submit(_scan_in_worker, chunk, scan_id)] = chunk
+    def _send(self, scan_id: int, parts: int = 1) -> None:
+        """Send the chunk, in ``parts`` of about the same size."""
+        chunk = self.take_chunk()
+        for part in (chunk[i::parts] for i in range(parts)):
+            if part:
+                self.in_flight[self.executor.submit(_scan_in_worker, part, scan_id)] = part
 
     def drain(self, scan_id: int, until: int = 0) -> Iterator[tuple[Item, TreeResult]]:
-        """Yield finished results until at most ``until`` chunks are in flight (0: everything queued)."""
+        """Yield finished results until at most ``until`` chunks are in flight (0: everything queued; the last
+        chunk is shared among the workers, so a rescan of a few files uses them all)."""
         if until == 0:
-            self._send(scan_id)
+            self._send(scan_id, parts=self.workers)
         while len(self.in_flight) > until:
             done, _ = wait(self.in_flight, return_when=FIRST_COMPLETED)
             if any(isinstance(f.exception(), BrokenProcessPool) for f in done):

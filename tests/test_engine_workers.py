@@ -220,3 +220,29 @@ def test_detectors_given_and_workers_asked_for_use_the_workers(tmp_path, monkeyp
     finally:
         store.close()
     assert len(pools) == 1 and summary.items_scanned == 20 and emails == 20
+
+
+def test_chunks_fill_up_and_the_last_is_shared_among_the_workers(monkeypatch):
+    from concurrent.futures import Future
+
+    from scanner.items import Item
+    from scanner.workers import Chunks, WorkerPool
+
+    sent = []
+
+    class Executor:  # runs nothing: records the chunks each worker would be given
+        def submit(self, function, items, scan_id):
+            sent.append(len(items))
+            done = Future()
+            done.set_result([f"result of {item.location}" for item in items])
+            return done
+
+    monkeypatch.setattr(WorkerPool, "_new_executor", lambda self: Executor())
+    monkeypatch.setattr(Chunks, "CHUNK_ITEMS", 4)
+    pool = WorkerPool(Config(), workers=2, index_key=b"k")
+    items = [Item(source="s", location=f"/f{i}", name=f"f{i}", size=1, modified=None, version="1", opener=None)
+             for i in range(11)]
+    results = [result for item in items for result in pool.submit(item, 1)] + list(pool.drain(1))
+    assert sent == [4, 4, 2, 1]  # two full chunks, then the last three items split between the two workers
+    assert sorted(item.location for item, _ in results) == sorted(item.location for item in items)
+    assert all(result == f"result of {item.location}" for item, result in results)
