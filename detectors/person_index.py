@@ -106,18 +106,15 @@ class _NameForms(dict):
 
 
 _name_form = _NameForms().__getitem__
+_FIRST = operator.itemgetter(0)
 
 
-def _numbered_name_words(text: str) -> tuple[list[str], list[tuple[int, str]]]:
-    """The parts of ``text`` split on the word pattern, and (word number, normalised word) of the capitalised
-    words worth indexing; see ``name_words``."""
-    # ``split`` on the word pattern gives [gap, word, gap, word, …, gap] from the same left-to-right search
-    # as ``finditer``: no match object per word, and only capitalised words reach Python code.
-    parts = _WORD_SPLIT.split(text)
-    words = parts[1::2]
-    capitalised = list(itertools.compress(range(len(words)), map(str.isupper, map(operator.itemgetter(0), words))))
+def _numbered_name_words(words: list[str]) -> list[tuple[int, str]]:
+    """(word number, normalised word) of the capitalised words worth indexing among ``words`` (a text's words,
+    in order); see ``name_words``. Only the capitalised words reach Python code."""
+    capitalised = list(itertools.compress(range(len(words)), map(str.isupper, map(_FIRST, words))))
     last = len(words) - 1
-    return parts, [
+    return [
         (number, norm)
         for number, norm in zip(capitalised, map(_name_form, map(words.__getitem__, capitalised)))
         if norm is not None and (len(words[number]) > 1 or number < last and words[number + 1][0].isupper())
@@ -127,8 +124,13 @@ def _numbered_name_words(text: str) -> tuple[list[str], list[tuple[int, str]]]:
 def name_words(text: str) -> list[tuple[int, int, str]]:
     """(word number, start offset, normalised word) for every capitalised word worth indexing in ``text``.
 
-    A single capital letter is kept only when a capitalised word follows (an initial: "O. Hart")."""
-    parts, numbered = _numbered_name_words(text)
+    A single capital letter is kept only when a capitalised word follows (an initial: "O. Hart"). The index
+    needs no offsets (``segment_entries`` numbers cells by splitting the row); this is the same selection with
+    where each word is."""
+    # ``split`` on the word pattern gives [gap, word, gap, word, …, gap] from the same left-to-right search
+    # as ``finditer``, without a match object per word.
+    parts = _WORD_SPLIT.split(text)
+    numbered = _numbered_name_words(parts[1::2])
     if not numbered:
         return []
     ends = list(itertools.accumulate(map(len, parts)))  # word n starts where part 2n ends
@@ -141,12 +143,19 @@ Entry = tuple[str, str, int, int, int]
 
 def segment_entries(text: str, seg: int) -> list[Entry]:
     """Index entries of one segment's text (words and emails; identifiers like codes)."""
-    cells = _cell_starts(text)
-    if cells:
-        entries: list[Entry] = [("w", norm, seg, number, bisect.bisect_right(cells, start))
-                                for number, start, norm in name_words(text)]
-    else:  # no offsets needed
-        entries = [("w", norm, seg, number, -1) for number, norm in _numbered_name_words(text)[1]]
+    if CELL_SEPARATOR in text:
+        # A table row, cell by cell: no word holds a separator's spaces, so the row's words are its cells' words
+        # one after the other, and a word's cell is the number of cells whose words all come before it (the
+        # separators before it, as ``_cell_starts`` finds them).
+        words: list[str] = []
+        cell_ends: list[int] = []  # per cell, the number of words up to its end
+        for cell in text.split(CELL_SEPARATOR):
+            words += WORD.findall(cell)
+            cell_ends.append(len(words))
+        entries: list[Entry] = [("w", norm, seg, number, bisect.bisect_right(cell_ends, number))
+                                for number, norm in _numbered_name_words(words)]
+    else:
+        entries = [("w", norm, seg, number, -1) for number, norm in _numbered_name_words(WORD.findall(text))]
     if "@" in text:  # what every EMAIL match holds
         for m in EMAIL.finditer(text):
             entries.append(("e", normalise_email(m.group(0)), seg, -1, -1))

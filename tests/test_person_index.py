@@ -1,4 +1,4 @@
-"""The person index's shortcuts (one split for all words, cached word forms, prefilters) collect exactly what the
+"""The person index's shortcuts (words found cell by cell, cached word forms, prefilters) collect exactly what the
 plain way collects, on awkward text too."""
 
 import bisect
