@@ -30,7 +30,6 @@ from scanner.config import DetectionConfig
 from scanner.items import Finding, TextBatch
 
 WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
-_WORD_SPLIT = re.compile(f"({WORD.pattern})")
 EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 ID_LIKE = re.compile(r"\b[A-Za-z]{0,3}\d{5,}[A-Za-z]?\b")
 CELL_SEPARATOR = " | "  # scanner.extractors.tables joins a row's cells with this
@@ -111,7 +110,8 @@ _FIRST = operator.itemgetter(0)
 
 def _numbered_name_words(words: list[str]) -> list[tuple[int, str]]:
     """(word number, normalised word) of the capitalised words worth indexing among ``words`` (a text's words,
-    in order); see ``name_words``. Only the capitalised words reach Python code."""
+    in order): a single capital letter only when a capitalised word follows (an initial: "O. Hart"). Only the
+    capitalised words reach Python code."""
     capitalised = list(itertools.compress(range(len(words)), map(str.isupper, map(_FIRST, words))))
     last = len(words) - 1
     return [
@@ -119,22 +119,6 @@ def _numbered_name_words(words: list[str]) -> list[tuple[int, str]]:
         for number, norm in zip(capitalised, map(_name_form, map(words.__getitem__, capitalised)))
         if norm is not None and (len(words[number]) > 1 or number < last and words[number + 1][0].isupper())
     ]
-
-
-def name_words(text: str) -> list[tuple[int, int, str]]:
-    """(word number, start offset, normalised word) for every capitalised word worth indexing in ``text``.
-
-    A single capital letter is kept only when a capitalised word follows (an initial: "O. Hart"). The index
-    needs no offsets (``segment_entries`` numbers cells by splitting the row); this is the same selection with
-    where each word is."""
-    # ``split`` on the word pattern gives [gap, word, gap, word, …, gap] from the same left-to-right search
-    # as ``finditer``, without a match object per word.
-    parts = _WORD_SPLIT.split(text)
-    numbered = _numbered_name_words(parts[1::2])
-    if not numbered:
-        return []
-    ends = list(itertools.accumulate(map(len, parts)))  # word n starts where part 2n ends
-    return [(number, ends[2 * number], norm) for number, norm in numbered]
 
 
 # One entry: (kind, normalised token, segment number, word number, cell number); -1 where it does not apply.
@@ -146,7 +130,7 @@ def segment_entries(text: str, seg: int) -> list[Entry]:
     if CELL_SEPARATOR in text:
         # A table row, cell by cell: no word holds a separator's spaces, so the row's words are its cells' words
         # one after the other, and a word's cell is the number of cells whose words all come before it (the
-        # separators before it, as ``_cell_starts`` finds them).
+        # separators before it, found left to right without overlap).
         words: list[str] = []
         cell_ends: list[int] = []  # per cell, the number of words up to its end
         for cell in text.split(CELL_SEPARATOR):
@@ -166,16 +150,6 @@ def segment_entries(text: str, seg: int) -> list[Entry]:
 
 
 _FIVE_DIGITS = re.compile(r"\d\d\d\d\d")  # not "\d{5}": a pattern that starts with a digit class is searched faster
-
-
-def _cell_starts(text: str) -> list[int]:
-    """Offsets of the cell separators, left to right and not overlapping (as ``re.finditer`` would find them)."""
-    starts = []
-    at = text.find(CELL_SEPARATOR)
-    while at >= 0:
-        starts.append(at)
-        at = text.find(CELL_SEPARATOR, at + len(CELL_SEPARATOR))
-    return starts
 
 
 class PersonIndexer:
