@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import _sre
 import bisect
+import functools
 import itertools
 import operator
 import re
@@ -802,8 +803,8 @@ class SpecialCategoryDetector:
                     entity_type=category.name,
                     locator=batch.segments[unit.segment].locator,
                     confidence=confidence,
-                    snippet=redacted_snippet(
-                        batch, match.start(), match.end(), spans, self.config.snippet_chars,
+                    snippet=functools.partial(  # masked when first read (see Finding)
+                        redacted_snippet, batch, match.start(), match.end(), spans, self.config.snippet_chars,
                         keep_words=frozenset(term.split()),
                     ),
                     detector=f"{self.name}:{category.name}",
