@@ -181,7 +181,9 @@ class NameCandidates:
 
     def _read(self, chunks: list[str]) -> dict[str, tuple]:
         """NER's entities (label, start, end) in each of ``chunks``, remembered."""
-        read = {}
+        read: dict[str, tuple] = {}
+        if not chunks:
+            return read  # (the model's pipe costs something even for nothing)
         for chunk, doc in zip(chunks, self.nlp.pipe(chunks, batch_size=self.batch_size)):
             read[chunk] = tuple((e.label_, e.start_char, e.end_char) for e in doc.ents)
             self._remember(chunk, read[chunk])

@@ -118,3 +118,19 @@ def test_required_context_gate_drops_only_texts_no_match_could_keep(spec, evalua
     texts = CONTEXT_EDGES + evaluation_texts
     assert [spans(gated, t) for t in texts] == [spans(plain, t) for t in texts]
     assert any(spans(plain, t) for t in texts)  # the texts hold matches this spec keeps
+
+
+def test_a_single_match_is_kept_as_presidio_keeps_it():
+    import dataclasses
+
+    from presidio_analyzer import EntityRecognizer
+
+    upn = next(s for s in SPECS if s.entity == "UK_UPN")
+    for spec, text in [(upn, "UPN B801200005001"), (dataclasses.replace(upn, score=0.0), "B801200005001")]:
+        recognizer = IdentifierRecognizer(spec)
+        one = recognizer.analyze(text, [spec.entity])
+        two = recognizer.analyze(f"{text} and {text}", [spec.entity])
+        assert len(two) == 2 * len(one)
+        assert [(r.start, r.end, r.score) for r in EntityRecognizer.remove_duplicates(two)] == \
+            [(r.start, r.end, r.score) for r in two]
+        assert one == ([] if spec.score == 0 else one) and (one or spec.score == 0)  # a score of 0 is dropped
