@@ -42,6 +42,7 @@ from detectors.person_index import (
 from scanner.errors import GdprscanError
 from scanner.items import CONTEXT, CRIMINAL_OFFENCE, SPECIAL_CATEGORY
 from scanner.name_index import indexed_item_count, load_key, occurrences, segment_words, token_hash
+from scanner.sql import in_parts, marks
 from scanner.store import Store
 
 FORMATS = ("jsonl", "csv", "html")
@@ -271,15 +272,14 @@ def _records(store: Store, matches: dict[str, dict[str, int]]) -> list[dict]:
     db = store.db
     ids = list(matches)
     items, findings = {}, defaultdict(list)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk in in_parts(ids):
         for row in db.query(
-            f"SELECT id, location, source, modified, status, encrypted FROM items WHERE gone = 0 AND id IN ({marks})",
+            "SELECT id, location, source, modified, status, encrypted FROM items "
+            f"WHERE gone = 0 AND id IN ({marks(chunk)})",
             chunk,
         ):
             items[row["id"]] = row
-        for row in db.query(f"SELECT item_id, kind, entity_type FROM findings WHERE item_id IN ({marks})", chunk):
+        for row in db.query(f"SELECT item_id, kind, entity_type FROM findings WHERE item_id IN ({marks(chunk)})", chunk):
             findings[row["item_id"]].append(row)
     records = []
     for item_id, item in items.items():

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from scanner.errors import StoreError
+from scanner.sql import in_parts, marks
 
 log = logging.getLogger("gdprscan.store")
 
@@ -110,21 +111,22 @@ def hashed_entries(key: bytes, entries: Iterable[Entry]) -> list[tuple[int, int,
     return [(token_hash(key, kind, token), seg, pos, cell) for kind, token, seg, pos, cell in entries]
 
 
-def replace_index(store, root_id: str, index: Sequence[tuple[str, list[tuple[int, int, int, int]]]] | None) -> None:
-    """Drop a tree's index rows and write ``index`` ((item id, ``hashed_entries``) per item read); None: not
-    indexed."""
-    db = store.db
-    db.execute("DELETE FROM index_items WHERE root_id = ?", [root_id])
-    if index is None:
-        return
-    conn = db.conn
-    for item_id, entries in index:
-        n = conn.execute("INSERT OR REPLACE INTO index_items (item_id, root_id) VALUES (?, ?)", [item_id, root_id]).lastrowid
-        if entries:
-            conn.executemany(
-                "INSERT OR IGNORE INTO name_index (n, h, seg, pos, cell) VALUES (?, ?, ?, ?, ?)",
-                [(n, h, seg, pos, cell) for h, seg, pos, cell in entries],
-            )
+def replace_indexes(store, trees: Sequence[tuple[str, Sequence[tuple[str, list] | None]]]) -> None:
+    """Drop the index rows of each tree (root id) and write its index ((item id, ``hashed_entries``) per item
+    read; None: not indexed). A few statements for all of them: a scan writes thousands of trees."""
+    conn = store.db.conn
+    for part in in_parts([root_id for root_id, _ in trees]):
+        conn.execute(f"DELETE FROM index_items WHERE root_id IN ({marks(part)})", part)
+    indexed = [(item_id, root_id, entries) for root_id, index in trees for item_id, entries in index or ()]
+    conn.executemany("INSERT OR REPLACE INTO index_items (item_id, root_id) VALUES (?, ?)",
+                     [(item_id, root_id) for item_id, root_id, _ in indexed])
+    numbers: dict[str, int] = {}
+    for part in in_parts([item_id for item_id, _, entries in indexed if entries]):
+        numbers.update(conn.execute(f"SELECT item_id, n FROM index_items WHERE item_id IN ({marks(part)})", part))
+    conn.executemany(
+        "INSERT OR IGNORE INTO name_index (n, h, seg, pos, cell) VALUES (?, ?, ?, ?, ?)",
+        [(numbers[item_id], h, seg, pos, cell) for item_id, _, entries in indexed for h, seg, pos, cell in entries],
+    )
 
 
 def move_index(db, ids: dict[str, str], roots: dict[str, str]) -> None:
@@ -141,10 +143,9 @@ def occurrences(db, hashes: Iterable[int]) -> list[tuple[str, int, int, int, int
     hashes = list(dict.fromkeys(hashes))
     if not hashes:
         return []
-    marks = ",".join("?" * len(hashes))
     return db.execute(
         f"SELECT x.item_id, i.h, i.seg, i.pos, i.cell FROM name_index i JOIN index_items x ON x.n = i.n "
-        f"WHERE i.h IN ({marks})",
+        f"WHERE i.h IN ({marks(hashes)})",
         hashes,
     ).fetchall()
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import sqlite_utils
 
 from scanner import name_index
+from scanner.sql import in_parts, marks
 from scanner.errors import StoreError
 from scanner.items import item_id
 
@@ -262,17 +263,21 @@ class Store:
 
         ``index``: the person-index entries per item ((item id, ``name_index.hashed_entries``)); None: none."""
         trees = list({tree[0]: tree for tree in trees}.values())  # a tree given twice: the later one
+        roots = [root_id for root_id, _, _, _ in trees]
+        first_seen: dict[tuple[str, str], int] = {}  # (root id, item id) → first seen, for trees stored before
+        for part in in_parts(roots):
+            for item, root_id, first in self.db.execute(
+                f"SELECT id, root_id, first_seen_scan FROM items WHERE root_id IN ({marks(part)})", part
+            ):
+                first_seen[root_id, item] = first
+        stored = {root_id for root_id, _ in first_seen}
+        name_index.replace_indexes(self, [(root_id, index) for root_id, _, _, index in trees])
         all_items: list[dict] = []
         all_findings: list[dict] = []
-        for root_id, items, findings, index in trees:
-            name_index.replace_index(self, root_id, index)
-            first_seen = {
-                row[0]: row[1]
-                for row in self.db.execute("SELECT id, first_seen_scan FROM items WHERE root_id = ?", [root_id])
-            }
+        for root_id, items, findings, _ in trees:
             for row in items:
-                row["first_seen_scan"] = first_seen.get(row["id"], row["first_seen_scan"])
-            if first_seen:  # a rescan: keep what it replaces; a row with no kind says "had none" is known too
+                row["first_seen_scan"] = first_seen.get((root_id, row["id"]), row["first_seen_scan"])
+            if root_id in stored:  # a rescan: keep what it replaces; a row with no kind says "had none" is known too
                 replaced_in = items[0].get("scanned_in_scan") if items else None
                 self.db.execute(
                     "INSERT INTO finding_history (replaced_in_scan, item_id, root_id, kind, entity_type, count) "
@@ -280,14 +285,27 @@ class Store:
                     "UNION ALL SELECT ?, ?, ?, NULL, NULL, NULL",
                     [replaced_in, root_id, replaced_in, root_id, root_id],
                 )
-            self.db.execute("DELETE FROM findings WHERE root_id = ?", [root_id])
-            self.db.execute("DELETE FROM items WHERE root_id = ?", [root_id])
             all_items.extend(items)
             all_findings.extend(findings)
-        if all_items:
-            self.db["items"].insert_all(all_items, replace=True)
-        if all_findings:
-            self.db["findings"].insert_all(all_findings)
+        for part in in_parts(roots):
+            self.db.execute(f"DELETE FROM findings WHERE root_id IN ({marks(part)})", part)
+            self.db.execute(f"DELETE FROM items WHERE root_id IN ({marks(part)})", part)
+        self._insert("items", all_items, replace=True)
+        self._insert("findings", all_findings)
+
+    def _insert(self, table: str, rows: list[dict], replace: bool = False) -> None:
+        """``rows`` (dicts with the same keys, plain values) into ``table`` in one statement: what
+        ``insert_all`` does, without its per-value conversions (a scan writes hundreds of thousands of values)."""
+        if not rows:
+            return
+        columns = list(rows[0])
+        if any(len(row) != len(columns) for row in rows):  # (a missing key fails below)
+            raise ValueError(f"rows for {table} do not all have the same columns")
+        self.db.conn.executemany(
+            f"INSERT {'OR REPLACE ' if replace else ''}INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
+            f"VALUES ({marks(columns)})",
+            [[row[c] for c in columns] for row in rows],
+        )
 
     def mark_gone(self, source: str, scan_id: int, under: str | None = None, sep: str = "/") -> int:
         """Items of ``source`` not seen by this scan have vanished: keep their record, marked gone.

@@ -48,3 +48,30 @@ def test_second_writer_is_refused_with_the_holders_pid(tmp_path):
                 pass
     with StoreLock(tmp_path / "s.db"):  # released: can be taken again
         pass
+
+
+def test_trees_are_written_whole_and_rows_must_agree_on_their_columns(tmp_path):
+    from scanner.item_scan import item_row
+    from scanner.items import Item
+
+    store = Store(tmp_path / "s.db")
+    scan = store.start_scan(["share"], "full")
+    rows = []
+    for i in range(3):
+        item = Item(source="share", location=f"/s/f{i}.txt", name=f"f{i}.txt", size=1, modified=None, version="1",
+                    opener=None)
+        rows.append(item_row(item, item.id, scan))
+    finding = {"item_id": rows[0]["id"], "root_id": rows[0]["id"], "kind": "entity", "entity_type": "PERSON",
+               "count": 2, "confidence": 0.9, "snippet": "[PERSON]", "locators": "[]", "detectors": "[]",
+               "evidence": "[]", "raw_values": None}
+    with store.transaction():
+        store.replace_trees([(row["id"], [row], [finding] if n == 0 else [], None) for n, row in enumerate(rows)])
+    assert sorted(r["location"] for r in store.items()) == ["/s/f0.txt", "/s/f1.txt", "/s/f2.txt"]
+    assert [(f["entity_type"], f["count"]) for f in store.db.query("SELECT * FROM findings")] == [("PERSON", 2)]
+    with store.transaction():  # the same trees again: replaced, not doubled; the first is first seen as before
+        store.replace_trees([(row["id"], [row], [], None) for row in rows])
+    assert store.db.execute("SELECT COUNT(*) FROM items").fetchone()[0] == 3
+    assert store.db.execute("SELECT COUNT(*) FROM findings").fetchone()[0] == 0
+    odd = dict(rows[1], extra=1)
+    with pytest.raises(ValueError, match="same columns"), store.transaction():
+        store.replace_trees([(rows[0]["id"], [rows[0], odd], [], None)])
