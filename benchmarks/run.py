@@ -116,6 +116,7 @@ def run_scan(label: str, config: Path, detect: bool = True) -> ScanRun:
 class Split:
     items: int = 0
     copies: int = 0  # files skipped as byte-for-byte copies of one read before, as the scan skips them
+    source_bytes: int = 0  # of the files read
     text_bytes: int = 0
     extract_s: float = 0.0
     detect_s: dict[str, float] = field(default_factory=dict)
@@ -231,6 +232,7 @@ def split_run(root: Path, detectors, sample_mb: float) -> Split:
                 continue  # a byte-for-byte copy: the scan takes the first one's results, detecting nothing
             if digest is not None:
                 read.add(digest)
+            split.source_bytes += item.size or 0
             started = time.perf_counter()
             tree = extracted(item, limits)
             split.extract_s += time.perf_counter() - started
@@ -358,7 +360,7 @@ def report(info, scans: list[ScanRun], split: Split, ours_sample_s: float, presi
         f"Extraction and detection apart (this process): {split.items:,} items, {text_mb:.1f} MB of text "
         f"({split.copies:,} byte-for-byte copies skipped, as the scan skips them)",
         f"  extraction       {split.extract_s:8.1f} s  {_rate(text_mb, split.extract_s):7.2f} MB/s of text"
-        f"  ({_rate(info.bytes / MB, split.extract_s):.2f} MB/s of source)",
+        f"  ({_rate(split.source_bytes / MB, split.extract_s):.2f} MB/s of source)",
         f"  detection        {split.detect_total_s:8.1f} s  {_rate(text_mb, split.detect_total_s):7.2f} MB/s of text",
     ]
     for name, seconds in split.detect_s.items():
