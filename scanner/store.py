@@ -262,6 +262,8 @@ class Store:
         index) and written together (one insert per table). Call inside a transaction.
 
         ``index``: the person-index entries per item ((item id, ``name_index.hashed_entries``)); None: none."""
+        if not trees:
+            return
         trees = list({tree[0]: tree for tree in trees}.values())  # a tree given twice: the later one
         roots = [root_id for root_id, _, _, _ in trees]
         first_seen: dict[tuple[str, str], int] = {}  # (root id, item id) → first seen, for trees stored before
