@@ -1,5 +1,6 @@
 """``scan.workers``: processes that read and check items (``scanner.item_scan.ItemScanner``) for the scanning
-process, which lists the share, skips what is unchanged and writes the store (``scanner.engine``)."""
+process, which lists the share, skips what is unchanged and writes the store (``scanner.engine``). With one
+worker the items are read and checked in the scanning process, in chunks all the same (``InlinePool``)."""
 
 from __future__ import annotations
 
