@@ -176,8 +176,6 @@ class IdentifierRecognizer(PatternRecognizer):
                     explanation.set_supportive_context_word(_DIGIT.sub("n", word.group(0).lower()))
                     explanation.set_improved_score(result.score)
                 kept.append(result)
-        if len(kept) < 2:  # what remove_duplicates leaves of one result (a score of 0 is dropped)
-            return [r for r in kept if r.score != 0]
         return EntityRecognizer.remove_duplicates(kept)
 
 

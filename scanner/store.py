@@ -20,9 +20,9 @@ from pathlib import Path
 import sqlite_utils
 
 from scanner import name_index
-from scanner.sql import in_parts, marks
 from scanner.errors import StoreError
 from scanner.items import item_id
+from scanner.sql import in_parts, marks
 
 SCHEMA_VERSION = 1
 
