@@ -165,27 +165,39 @@ def _safe(read):
         return []
 
 
-def detect(detectors, batch, timings: dict[str, float] | None = None) -> list:
-    found: list = []
-    for detector in detectors:
-        started = time.perf_counter()
-        found.extend(detector.detect(batch, found))
-        if timings is not None:
-            timings[detector.name] = timings.get(detector.name, 0.0) + time.perf_counter() - started
-    return found
+class _Timed:
+    """A detector whose ``detect`` and ``prepare`` (when it has one) add their time to ``timings[name]``."""
+
+    def __init__(self, detector, timings: dict[str, float]):
+        self.detector, self.timings, self.name = detector, timings, detector.name
+
+    def __getattr__(self, attr: str):
+        method = getattr(self.detector, attr)  # AttributeError for a prepare the detector does not have
+        if attr not in ("detect", "prepare"):
+            return method
+
+        def timed(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                result = method(*args, **kwargs)
+                return list(result) if attr == "detect" else result  # detect's findings are made as read
+            finally:
+                self.timings[self.name] = self.timings.get(self.name, 0.0) + time.perf_counter() - started
+
+        return timed
 
 
 def check(detectors, batches: list, prepared: bool, timings: dict[str, float] | None = None) -> None:
-    """Detection on ``batches`` as ``scanner.item_scan.ItemScanner`` does it: a group the detectors prepare for
-    first (``prepared``), or an item too long to hold back, checked batch by batch."""
-    for detector in detectors if prepared else ():
-        if hasattr(detector, "prepare"):
-            started = time.perf_counter()
-            detector.prepare(batches)
-            if timings is not None:
-                timings[detector.name] = timings.get(detector.name, 0.0) + time.perf_counter() - started
+    """Detection on ``batches`` with the scan's own steps (``scanner.item_scan``): a group the detectors prepare
+    for first (``prepared``), or an item too long to hold back, checked batch by batch."""
+    from scanner.item_scan import detect, prepare
+
+    if timings is not None:
+        detectors = [_Timed(detector, timings) for detector in detectors]
+    if prepared:
+        prepare(detectors, batches)
     for batch in batches:
-        detect(detectors, batch, timings)
+        detect(detectors, batch)
 
 
 def groups(trees: Iterator[list[tuple[str, list]]]) -> Iterator[tuple[list, bool]]:
@@ -305,6 +317,7 @@ def sample_times(detectors, analyzer, sample: list[tuple[list, bool]]) -> tuple[
 
 def evaluation_scores(root: Path, detectors, analyzer) -> dict:
     from scanner.config import ExtractionConfig, extraction_limits
+    from scanner.item_scan import detect
     from scanner.items import ENTITY
     from tests.evaluation.corpus import ENTITY_TYPES, build_corpus
     from tests.evaluation.metrics import score_labels

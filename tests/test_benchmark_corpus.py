@@ -29,3 +29,24 @@ def test_the_benchmark_groups_texts_as_the_scan_checks_them(monkeypatch):
     trees = [tree("a", "b"), tree("c"), tree("a long text"), tree("d"), tree("e")]
     got = [([batch.text for batch in batches], prepared) for batches, prepared in groups(iter(trees))]
     assert got == [(["a", "b", "c"], True), (["a long text"], False), (["d"], True), (["e"], True)]
+
+
+def test_the_benchmark_times_each_detector_through_the_scan_s_own_steps():
+    from benchmarks.run import check
+    from scanner.items import Segment, TextBatch
+    from tests.fakes import EmailDetector
+
+    class Preparing(EmailDetector):
+        name = "preparing"
+        prepared: list = []
+
+        def prepare(self, batches):
+            self.prepared.append([batch.text for batch in batches])
+
+    batches = [TextBatch.of([Segment(text, "p1")]) for text in ("a@b.uk", "nothing")]
+    plain, preparing, timings = EmailDetector(), Preparing(), {}
+    check([plain, preparing], batches, True, timings)
+    assert preparing.prepared == [["a@b.uk", "nothing"]] and not hasattr(plain, "prepared")
+    assert set(timings) == {"fake_email", "preparing"} and all(seconds > 0 for seconds in timings.values())
+    check([plain, preparing], batches, False, timings)  # an item too long to hold back: not prepared
+    assert len(preparing.prepared) == 1
