@@ -150,7 +150,18 @@ class UkPhoneRecognizer(PhoneRecognizer):
     # UPNs). A number as written starts with 0 (UK, or 00 abroad) or + (perhaps bracketed), so the matcher is
     # given only such runs: the same matches on the evaluation set, the sample share, the benchmark corpus and
     # foreign parents' numbers (1,082 texts), about 5x faster.
-    CANDIDATE = re.compile(r"(?<![\w+])(?:\(?\+\s?\d|\(?0)[\d\s().\-]{6,18}\d")
+    # The runs are those of CANDIDATE_PLAIN; CANDIDATE finds the same ones ~4x faster, as it starts with the
+    # character class of what a run starts with, which ``re`` scans for quickly (a lookbehind first makes it try
+    # every position). ``tests/test_detect_personal_data.py`` compares the two.
+    CANDIDATE_PLAIN = r"(?<![\w+])(?:\(?\+\s?\d|\(?0)[\d\s().\-]{6,18}\d"
+    CANDIDATE = re.compile(
+        r"""[(+0] (?<![\w+].)          # the first character, with no letter, digit or + before it
+            (?: (?<=\() (?:\+\s?\d|0)  # (+44 7… or (020…
+              | (?<=\+) \s?\d          # +44 7…
+              | (?<=0) )               # 020…
+            [\d\s().\-]{6,18}\d""",
+        re.VERBOSE,
+    )
 
     def analyze(self, text, entities, nlp_artifacts=None, **kwargs):
         results = []

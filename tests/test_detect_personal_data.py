@@ -156,6 +156,24 @@ def test_phone_numbers_as_schools_write_them(detector):
     assert phones == {"+48 601 234 567", "(020) 7946 0018", "+44 (0)7912 345678", "0800 1111"}
 
 
+PHONE_RUN_TEXTS = [
+    "(+44 7912 345678, ((0 20 7946 0018, x(020 7946 0018, +(0)20 7946 0018, ++44 7912 345678, a+44 7912 345678",
+    "(+ 44 7912 345678; 00 44 7912 345678; 0\n0123456789; (\n01234567; _01234567; ²01234567; +\u00a04479123456",
+    "0123456; 01234567; 0(1)2-3.4 5678; 07912 345678 and 07912 345678, 0800 1111. (0)7912 345678; 0", "",
+]
+
+
+@pytest.mark.parametrize("text", PHONE_RUN_TEXTS)
+def test_phone_runs_are_those_of_the_plain_pattern(text, evaluation_texts):
+    from detectors.personal_data import UkPhoneRecognizer
+
+    plain = re.compile(UkPhoneRecognizer.CANDIDATE_PLAIN)
+    for sample in [text] + (evaluation_texts if text == "" else []):
+        runs = [m.span() for m in UkPhoneRecognizer.CANDIDATE.finditer(sample)]
+        assert runs == [m.span() for m in plain.finditer(sample)], sample[:80]
+    assert any(plain.search(sample) for sample in [text] + evaluation_texts)
+
+
 def test_recognizers_added_later_are_used(detector):
     from presidio_analyzer import Pattern, PatternRecognizer
 
