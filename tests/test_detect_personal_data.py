@@ -136,6 +136,30 @@ def test_given_name_matcher_on_the_evaluation_set(evaluation_texts):
     assert sum(map(len, found)) > 100
 
 
+def test_given_name_matcher_remembers_a_bounded_amount_of_text(monkeypatch):
+    matcher = GivenNameMatcher(given_names())
+    monkeypatch.setattr(matcher, "MEMORY_CHARS", 100)
+    texts = [f"{i}: Noah Price and Lily Evans" for i in range(10)]  # 29 characters each
+    for text in texts + texts[::-1] + texts:
+        assert [m.span() for m in matcher.finditer(text)] == [m.span() for m in re.finditer(matcher.pattern, text)]
+    assert list(matcher._recent) == texts[-3:]
+    assert matcher._recent_chars == sum(map(len, matcher._recent))
+
+
+def test_each_text_is_read_for_given_names_once(detector, monkeypatch):
+    matcher = next(pattern.compiled_regex for recognizer in detector.analyzer.registry.recognizers
+                   if recognizer.name == "given_name" for pattern in recognizer.patterns)
+    read = []
+    find = matcher._find
+    monkeypatch.setattr(matcher, "_find", lambda text: read.append(text) or find(text))
+    texts = ["Read once: Noah Price met Lily Evans.", "Read once: nothing here.", "Read once: ask Mrs Okonkwo."]
+    batches = [TextBatch.of([Segment(text, "p 1")]) for text in texts]
+    detector.prepare(batches)
+    people = [by_type(detector.detect(batch)).get("PERSON", set()) for batch in batches]
+    assert people == [{"Noah Price", "Lily Evans"}, set(), {"Mrs Okonkwo"}]
+    assert sorted(read) == sorted(texts)  # NameCandidates and the recognizer both asked, each text was read once
+
+
 def test_names_nothing_cheaper_knows_still_reach_ner_in_fallback_mode(detector):
     assert detector.config.ner == "fallback"
     text = [Segment("Meeting notes: Ekundayo Oyelaran attended with her grandmother.", "p 1")]
