@@ -101,8 +101,10 @@ class IdentifierRecognizer(PatternRecognizer):
         self._negative = _context_regex(spec.negative_context)
         self._document_negative = _context_regex(spec.document_negative_context)
         # Where context is required, a text in which no context word occurs at all (boundaries aside: the
-        # context is searched in slices, whose ends can cut a word) keeps no match: nothing to search.
-        self._any_context = (re.compile("|".join(f"(?:{w})" for w in spec.context), re.IGNORECASE)
+        # context is searched in slices, whose ends can cut a word) keeps no match: nothing to search. The words
+        # are looked for one at a time: ``regex`` finds one word (most start with a letter or two) 2-3x faster
+        # than their alternation.
+        self._any_context = (tuple(re.compile(w, re.IGNORECASE) for w in spec.context)
                              if spec.requires_context and spec.context else None)
         self._requires: dict[int, re.Pattern] = {}  # flags → spec.requires compiled with them
 
@@ -128,7 +130,7 @@ class IdentifierRecognizer(PatternRecognizer):
         flags = regex_flags if regex_flags else self.global_regex_flags  # as PatternRecognizer decides
         if not self._may_match(text, flags):
             return []  # what the rest returns for a text without a match
-        if self._any_context is not None and not self._any_context.search(text):
+        if self._any_context is not None and not any(word.search(text) for word in self._any_context):
             return []  # every match would lack its required context
         kept = []
         document_negative = None  # searched once, only if a match without context needs it
