@@ -230,9 +230,10 @@ class GivenNameMatcher:
     faster; this way ~2x faster again. ``tests/test_detect_personal_data.py`` compares the two.
 
     Each text is read once: the matches of recent texts (up to ``MEMORY_CHARS`` of text, oldest forgotten first)
-    are remembered. ``NameCandidates`` looks for given names in every text before the recognizer does (a text
-    where one names someone needs no NER), and then the recognizer reads the same text, as a rule after the
-    rest of its group (the scan prepares NER for up to ``ItemScanner.GROUP_CHARS`` of text at once).
+    are remembered. ``NameCandidates`` looks for given names in a text before the recognizer does (in the
+    default ``fallback`` mode, a text where one names someone needs no NER), and the recognizer reads the same
+    text later, as a rule after the rest of its group (the scan prepares NER for up to
+    ``ItemScanner.GROUP_CHARS`` of text at once).
     """
 
     MEMORY_CHARS = 2_000_000
