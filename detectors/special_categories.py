@@ -241,25 +241,35 @@ class _Folding(dict):
 _FOLDING = _Folding()
 
 
-class _WordFolding(dict):
-    """``str.translate`` table: a word character (``\\w``) → its fold, any other → a space."""
-
-    def __missing__(self, code: int) -> int:
-        char = chr(code)
-        self[code] = value = _FOLDING[code] if char.isalnum() or char == "_" else ord(" ")
-        return value
-
-
-_WORD_FOLDING = _WordFolding()
 _FIRST_THREE = operator.itemgetter(slice(3))
+# ASCII bytes → themselves if a word character (a letter, a digit, "_"), else a space ("?" too: see _word_starts).
+_ASCII_WORDS = bytes(code if chr(code).isalnum() or chr(code) == "_" else ord(" ") for code in range(128)).ljust(
+    256, b" ")
+
+
+class _LowerIsFold(dict):
+    """Character → whether ``str.lower`` gives its fold (``_FOLDING``): "£", "é" yes; "İ" (two characters), "ſ"
+    (folded to "s"), "Σ" (lowered by its context) no. Filled in as characters are seen."""
+
+    def __missing__(self, char: str) -> bool:
+        self[char] = same = char != "Σ" and char.lower() == chr(_FOLDING[ord(char)])
+        return same
+
+
+_LOWER_IS_FOLD = _LowerIsFold()
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def _fold(text: str) -> str:
     """Case-folded as ``re.IGNORECASE`` compares: two characters match case-insensitively only if their folds
     are equal, so a folded literal absent from the folded text cannot be matched. Per character, so
     ``_fold(text)[a:b] == _fold(text[a:b])``. (``str.lower`` alone would not do: "İ".lower() is two characters,
-    and "ſ" matches "s".)"""
-    return text.lower() if text.isascii() else text.translate(_FOLDING)
+    and "ſ" matches "s".) ``str.lower`` does it when it lowers each of the text's characters to its fold (an
+    ASCII one always does): most texts have only a few non-ASCII characters ("£", "é"), and a table looked up
+    character by character takes ten times as long."""
+    if text.isascii() or all(map(_LOWER_IS_FOLD.__getitem__, set(_NON_ASCII.findall(text)))):
+        return text.lower()
+    return text.translate(_FOLDING)
 
 
 MIN_LITERAL = 3  # shorter required strings (" ", "is") are in almost every text: not worth a test
@@ -507,10 +517,15 @@ _TITLE_STARTS, _NAME_FIELD_STARTS = (
 )
 
 
-def _word_starts(text: str) -> set[str]:
-    """The first three characters of every word of ``text``, folded (and shorter words whole, which no key of
-    three matches). Words are told in the text itself, where the look-behind of a term match looks."""
-    return set(map(_FIRST_THREE, text.translate(_WORD_FOLDING).split()))
+def _word_starts(folded: str) -> set[str]:
+    """The first three characters (shorter words whole) of every run of ASCII letters, digits and "_" in
+    ``folded`` (``_fold`` of a text), which holds every three ASCII characters a word of the text begins with,
+    folded. A word's folded ASCII letters are its letters' folds ("aſthma" → "asthma"), and no character but a word
+    character folds to one (``tests``), so such a run begins where a word does or after a non-ASCII character
+    ("ńasthma" → "asthma"): a start too many only costs a literal test. Bytes: the encoder puts "?" for each
+    non-ASCII character, and one translate of bytes takes the place of a lookup per character."""
+    words = folded.encode("ascii", "replace").translate(_ASCII_WORDS).decode("ascii")
+    return set(map(_FIRST_THREE, words.split()))
 
 
 class _Prefilter:
@@ -546,7 +561,7 @@ class _Prefilter:
     def possible(self, text: str, folded: str) -> dict[int, set[int]]:
         """The numbers of the terms that may match somewhere in ``text`` (``folded`` is ``_fold(text)``), by the
         number of their ``Terms``; a ``Terms`` none of whose terms may is left out."""
-        starts = _word_starts(text)
+        starts = _word_starts(folded)
         possible = defaultdict(set, ((t, set(always)) for t, always in self.always))
         for key in self.by_key.keys() & starts:
             for more_keys, is_folded, literal, where in self.by_key[key]:

@@ -226,6 +226,20 @@ def test_negation_within_the_clause(text):
             assert SpecialCategoryDetector._negated(text, match, unit) == plain(match, unit)
 
 
+@pytest.mark.parametrize("unit_text,expected", [
+    ("She has migraines.", False),  # a weak term alone
+    ("Migraines, migraines again.", False),  # the same term twice is one sign
+    ("Migraines and anxiety.", True),  # another weak term
+    ("Migraines; uses an inhaler.", True),  # a strong term
+    ("Medical: migraines", True),  # a field label
+])
+def test_a_weak_term_needs_a_second_sign(detector, unit_text, expected):
+    """A weak term counts only with a second sign in its unit: another term (not itself again) or a field label."""
+    health = next(category for category in detector.categories if category.name == "health")
+    term = health.weak.pattern.search(unit_text).group()
+    assert SpecialCategoryDetector._second_sign(health, unit_text, term) is expected
+
+
 @pytest.mark.parametrize("text", TEXTS + NEGATIONS + [
     "e.g.x", "a.b.c. d", "end.\n", "x!?y", "...", "a\n", "abc.def ghi. ", "trailing newline\n", "22q11.2 deletion.",
     "www.example.com/a?b=c! Next.\n\nLast line without a stop", "?! .. \n. x",
@@ -239,14 +253,36 @@ def test_sentences_without_backtracking(text):
     "x\u0345yz a\u0300bc ǅemal ﬁne ŉxx a_b_c 12ab ab ½xy x²yz Ⅻab 𝟙𝟚𝟛 ᾈᾈᾈ ΣΑΣ ßxy \u1680abc\u2028def",
 ])
 def test_word_starts(text):
-    three = {start for start in special_categories._word_starts(text) if len(start) == 3}
-    assert three == {special_categories._fold(start) for start in re.findall(r"(?<!\w)\w\w\w", text)}
+    """Every three ASCII characters a word begins with, folded, are among the starts (the prefilter's keys are
+    such); an ASCII text has no others."""
+    three = {start for start in special_categories._word_starts(special_categories._fold(text)) if len(start) == 3}
+    plain = {special_categories._fold(start) for start in re.findall(r"(?<!\w)\w\w\w", text)}
+    assert {start for start in plain if start.isascii()} <= three
+    if text.isascii():
+        assert three == plain
+
+
+def test_only_word_characters_fold_to_ascii_word_characters():
+    """What ``_word_starts`` relies on: a character that is not a word character never folds to one that is
+    (it would join two words, and a word start would be missed)."""
+    ascii_word = set("abcdefghijklmnopqrstuvwxyz0123456789_")
+    folding = special_categories._Folding()  # a table of its own: this one holds every character
+    assert not [code for code in range(0x110000)
+                if chr(folding[code]) in ascii_word and not (chr(code).isalnum() or chr(code) == "_")]
 
 
 def test_fold_keeps_offsets_and_matches_ignorecase():
     for char in map(chr, range(0x250)):
         assert len(special_categories._fold(char)) == 1
     assert special_categories._fold("İſ\u212a") == "isk"
+
+
+@pytest.mark.parametrize("text", TEXTS + NAMED + [
+    "Fees £120 – Zofia Wiśniewska, Łódź, café", "ΣΑΣ ΣΑΣ. σας", "İstanbul", "Aſthma \u212aosher", "£ İ",
+])
+def test_fold_by_lower_is_the_folding_table(text):
+    """``str.lower`` is used only where it gives what the folding table gives."""
+    assert special_categories._fold(text) == text.translate(special_categories._FOLDING)
 
 
 def _name_words_plain(text):
