@@ -515,6 +515,9 @@ _TITLE_STARTS, _NAME_FIELD_STARTS = (
     _start_strings(sre_parser.parse(p.pattern, p.flags), bool(p.flags & re.IGNORECASE))
     for p in (_TITLE_AND_SURNAME, _NAME_FIELD)
 )
+# A name field's label begins a word (the pattern's \b, then a letter): a label no word of the text begins with the
+# first three letters of (``_word_starts``) is not looked for.
+_NAME_FIELD_KEYS = [(start, start[:3]) for start in _NAME_FIELD_STARTS]
 
 
 def _word_starts(folded: str) -> set[str]:
@@ -558,10 +561,9 @@ class _Prefilter:
                 self.other.append((folded, literal, where))
         self.always = [(t, terms.always) for t, terms in enumerate(all_terms) if terms.always]
 
-    def possible(self, text: str, folded: str) -> dict[int, set[int]]:
-        """The numbers of the terms that may match somewhere in ``text`` (``folded`` is ``_fold(text)``), by the
-        number of their ``Terms``; a ``Terms`` none of whose terms may is left out."""
-        starts = _word_starts(folded)
+    def possible(self, text: str, folded: str, starts: Set[str]) -> dict[int, set[int]]:
+        """The numbers of the terms that may match somewhere in ``text`` (``folded`` is ``_fold(text)``, ``starts``
+        its ``_word_starts``), by the number of their ``Terms``; a ``Terms`` none of whose terms may is left out."""
         possible = defaultdict(set, ((t, set(always)) for t, always in self.always))
         for key in self.by_key.keys() & starts:
             for more_keys, is_folded, literal, where in self.by_key[key]:
@@ -723,15 +725,19 @@ class SpecialCategoryDetector:
                     index += 1
                     continue
             for i in range(index, last + 1):
-                offset = batch.starts[i]
-                units += [Unit(offset + m.start(), offset + m.end(), i) for m in _SENTENCE.finditer(segments[i].text)
-                          if (sentence := m.group()) and not sentence.isspace()]
+                offset, text = batch.starts[i], segments[i].text
+                if "." in text or "!" in text or "?" in text or "\n" in text:  # what ends a sentence early
+                    units += [Unit(offset + m.start(), offset + m.end(), i) for m in _SENTENCE.finditer(text)
+                              if (sentence := m.group()) and not sentence.isspace()]
+                elif text and not text.isspace():  # one sentence, the whole text (a heading, a line of a list)
+                    units.append(Unit(offset, offset + len(text), i))
             index = last + 1
         return units
 
     @staticmethod
-    def anchors(batch: TextBatch, found: Sequence[Finding], folded: str) -> list[Anchor]:
-        """The people the batch names (``folded`` is ``_fold(batch.text)``), in offset order."""
+    def anchors(batch: TextBatch, found: Sequence[Finding], folded: str, starts: Set[str]) -> list[Anchor]:
+        """The people the batch names (``folded`` is ``_fold(batch.text)``, ``starts`` its ``_word_starts``), in
+        offset order."""
         anchors = [
             Anchor(f.start, f.end, f.entity_type)
             for f in found
@@ -745,7 +751,7 @@ class SpecialCategoryDetector:
         ]
         anchors += [
             Anchor(m.start("name"), m.end("name"), "PERSON")
-            for m in _finditer(_NAME_FIELD, _NAME_FIELD_STARTS, text, folded)
+            for m in _finditer(_NAME_FIELD, [label for label, key in _NAME_FIELD_KEYS if key in starts], text, folded)
             if m.group("name")[0].isupper()
         ]
         return sorted(anchors, key=lambda a: a.start)
@@ -773,13 +779,14 @@ class SpecialCategoryDetector:
             return
         text = batch.text
         folded = _fold(text)
-        per_category = [(category, matches) for category, possible in self._possible(text, folded)
+        starts = _word_starts(folded)
+        per_category = [(category, matches) for category, possible in self._possible(text, folded, starts)
                         if (matches := list(self._matches(text, folded, category, possible)))]
         if not per_category:
             return  # no term occurs: units, anchors and subject would go unused
         units = self.units(batch)
         unit_starts = [u.start for u in units]
-        anchors = self.anchors(batch, found, folded)
+        anchors = self.anchors(batch, found, folded, starts)
         anchor_starts = [a.start for a in anchors]
         subject = self.subject(batch, anchors)
         spans = [(a.start, a.end, a.entity_type) for a in anchors]
@@ -830,11 +837,11 @@ class SpecialCategoryDetector:
                     end=match.end(),
                 )
 
-    def _possible(self, text: str, folded: str) -> list[tuple[Category, tuple[Set[int], ...]]]:
+    def _possible(self, text: str, folded: str, starts: Set[str]) -> list[tuple[Category, tuple[Set[int], ...]]]:
         """The categories a term of which can occur in ``text``, each with the numbers of the terms of its
         (strong, exact, exact_requires, weak) that can (see ``_Prefilter``; none of a list it has not)."""
         by_category: dict[int, list[Set[int]]] = {}
-        for n, numbers in self._prefilter.possible(text, folded).items():
+        for n, numbers in self._prefilter.possible(text, folded, starts).items():
             c, place = self._owners[n]
             by_category.setdefault(c, [_NONE] * 4)[place] = numbers
         per_category = []

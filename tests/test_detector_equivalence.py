@@ -51,7 +51,8 @@ def _term_by_term(terms, text, numbers):
 
 def _possible(detector, text):
     """Per ``Terms`` of the detector, the numbers of its terms the prefilter lets run."""
-    possible = detector._prefilter.possible(text, special_categories._fold(text))
+    folded = special_categories._fold(text)
+    possible = detector._prefilter.possible(text, folded, special_categories._word_starts(folded))
     return [(terms, possible.get(t, set())) for t, terms in enumerate(detector._prefilter.all_terms)]
 
 
@@ -111,7 +112,8 @@ def test_alternation_tried_only_where_a_possible_term_can_begin(words, flags):
         for text in _awkward_texts():
             folded = special_categories._fold(text)
             expected = [(m.span(), m.group()) for m in terms.pattern.finditer(text)]
-            for possible in (set(range(len(terms.terms))), prefilter.possible(text, folded).get(0, set())):
+            starts = special_categories._word_starts(folded)
+            for possible in (set(range(len(terms.terms))), prefilter.possible(text, folded, starts).get(0, set())):
                 found = [(m.span(), m.group()) for m in terms.finditer(text, folded, possible)]
                 assert found == expected, (text, terms.terms)
 
@@ -154,6 +156,7 @@ NAMED = [
     "Mr Hart, Mrs. Evans-Jones, Miss O'Brien; MR HART, xMr Hart, Dr  Patel, Mx Lee-Smith, Mrs\nBrown, Ms évans",
     "Pupil: Lily Evans | pupil name - Sarah Jones | Child's name: Tom Lee | Full name: Amira Hussain | surname: X",
     "PUPIL: LILY EVANS; young person | Jo Bloggs; Employee name – Sarah Jones; İ Name: Ada Lovelace; name:Al Bo",
+    "Forename - Lily Evans | Surname: Hart | xpupil: Ada Lovelace | ñname: Bo Li | 2child: Al Bo | _carer: Jo Li",
 ]
 
 
@@ -174,7 +177,8 @@ def test_name_anchors_found_at_their_start_strings(pattern, starts):
 @pytest.mark.parametrize("text", NAMED)
 def test_name_anchors_of_a_batch(text):
     batch = TextBatch.of([Segment(text, "paragraph 1")])
-    anchors = SpecialCategoryDetector.anchors(batch, [], special_categories._fold(text))
+    folded = special_categories._fold(text)
+    anchors = SpecialCategoryDetector.anchors(batch, [], folded, special_categories._word_starts(folded))
     plain = [(m.start(), m.end()) for m in special_categories._TITLE_AND_SURNAME.finditer(text)] + [
         m.span("name") for m in special_categories._NAME_FIELD.finditer(text) if m.group("name")[0].isupper()
     ]
@@ -247,6 +251,19 @@ def test_a_weak_term_needs_a_second_sign(detector, unit_text, expected):
 def test_sentences_without_backtracking(text):
     plain = re.compile(r"[^\n.!?]*(?:[.!?]+(?=\s|$)|\n|$)")
     assert [m.span() for m in special_categories._SENTENCE.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@pytest.mark.parametrize("texts", [
+    ["Learning objectives", "Medical: asthma", "   ", "", "Dear Mrs Hart, she has asthma. Kind regards"],
+    ["no stop at all  ", "one line\n", "\n", "Stop! Go on", "what? yes", "e.g.x", "a\tb", "x\r\ny"],
+])
+def test_units_of_a_text_without_sentence_ends_are_the_plain_ones(texts):
+    """A segment without ".", "!", "?" or a new line is one sentence (unless blank) without being matched."""
+    batch = TextBatch.of([Segment(text, f"paragraph {n}") for n, text in enumerate(texts)])
+    plain = [(batch.starts[i] + m.start(), batch.starts[i] + m.end(), i)
+             for i, text in enumerate(texts) for m in special_categories._SENTENCE.finditer(text)
+             if m.group() and not m.group().isspace()]
+    assert SpecialCategoryDetector.units(batch) == plain
 
 
 @pytest.mark.parametrize("text", TEXTS + NAMED + [
