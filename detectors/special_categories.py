@@ -578,35 +578,18 @@ class _Prefilter:
 
 
 class _Occurrences:
-    """Where in a text the literals one of which every match of ``pattern`` contains occur (folded, so as
-    ``re.IGNORECASE`` compares): a part of the text that holds none of them whole cannot hold a match, so
-    ``pattern`` need not be searched there."""
+    """The literals one of which every match of ``pattern`` contains (folded, so as ``re.IGNORECASE`` compares): a
+    part of a text that holds none of them whole cannot hold a match, so ``pattern`` need not be searched there."""
 
     def __init__(self, pattern: re.Pattern):
         self.pattern = pattern
         needs = _required(sre_parser.parse(pattern.pattern, pattern.flags), min_literal=1)
         self.literals = None if needs is None else sorted({_fold(literal) for literal, _ in needs})
 
-    def spans(self, folded: str) -> list[tuple[int, int]] | None:
-        """(start, end) of each occurrence in a text, given folded (``_fold``: one character for one, so offsets
-        are the text's), sorted; ``None``: no literals known, search everywhere."""
-        if self.literals is None:
-            return None
-        return sorted((at, at + len(literal)) for literal in self.literals for at in _find_all(folded, literal))
-
-    def search(self, text: str, spans: list[tuple[int, int]] | None, start: int, end: int) -> bool:
-        """``bool(pattern.search(text[start:end]))``, searched only if a literal occurs inside."""
-        if spans is not None:
-            i = bisect.bisect_left(spans, (start, start))
-            while i < len(spans) and spans[i][0] < end and spans[i][1] > end:
-                i += 1
-            if i == len(spans) or spans[i][0] >= end:
-                return False
-        return bool(self.pattern.search(text[start:end]))
-
     def search_part(self, text: str, folded: str, start: int, end: int) -> bool:
         """``bool(pattern.search(text[start:end]))``, searched only if a literal is in that part of ``folded``
-        (``_fold(text)``): for a few short parts, where finding the literals in the whole text would cost more."""
+        (``_fold(text)``). Part by part: the parts asked about (units with a term, text around a person) are a
+        small share of the text, and finding every literal in the whole text cost more."""
         part = folded[start:end]
         if self.literals is not None and not any(literal in part for literal in self.literals):
             return False
@@ -792,7 +775,6 @@ class SpecialCategoryDetector:
         spans = [(a.start, a.end, a.entity_type) for a in anchors]
         definitional: dict[int, bool] = {}  # unit → is a definition or lesson (asked once per unit)
         person_types: dict[Anchor, str] = {}  # asked once per anchor
-        definition_spans = _DEFINITIONS.spans(folded)
         boxes = any(box in text for box in "[(☐□")  # what _UNTICKED_BOX needs
         for category, matches in per_category:
             reported: set[int] = set()  # one finding per unit and category
@@ -804,7 +786,7 @@ class SpecialCategoryDetector:
                 if self._negated(text, match, unit):
                     continue
                 if u not in definitional:
-                    definitional[u] = _DEFINITIONS.search(text, definition_spans, unit.start, unit.end)
+                    definitional[u] = _DEFINITIONS.search_part(text, folded, unit.start, unit.end)
                 if definitional[u]:
                     continue
                 if boxes and _UNTICKED_BOX.search(text[max(unit.start, match.start() - 6) : match.start()]):
