@@ -518,14 +518,15 @@ _TITLE_STARTS, _NAME_FIELD_STARTS = (
 # A name field's label begins a word (the pattern's \b, then a letter): a label no word of the text begins with the
 # first three letters of (``_word_starts``) is not looked for.
 _NAME_FIELD_KEYS = [(start, start[:3]) for start in _NAME_FIELD_STARTS]
+assert all(key.isascii() and key.isalpha() and len(key) == 3 for _, key in _NAME_FIELD_KEYS), "keys as word starts"
 
 
 def _word_starts(folded: str) -> set[str]:
     """The first three characters (shorter words whole) of every run of ASCII letters, digits and "_" in
     ``folded`` (``_fold`` of a text), which holds every three ASCII characters a word of the text begins with,
     folded. A word's folded ASCII letters are its letters' folds ("aſthma" → "asthma"), and no character but a word
-    character folds to one (``tests``), so such a run begins where a word does or after a non-ASCII character
-    ("ńasthma" → "asthma"): a start too many only costs a literal test. Bytes: the encoder puts "?" for each
+    character folds to one (a test checks every character), so such a run begins where a word does or after a
+    non-ASCII character ("ńasthma" → "asthma"): a start too many only costs a literal test. Bytes: the encoder puts "?" for each
     non-ASCII character, and one translate of bytes takes the place of a lookup per character."""
     words = folded.encode("ascii", "replace").translate(_ASCII_WORDS).decode("ascii")
     return set(map(_FIRST_THREE, words.split()))
