@@ -143,13 +143,28 @@ def segment_entries(text: str, seg: int) -> list[Entry]:
     if "@" in text:  # what every EMAIL match holds
         for m in EMAIL.finditer(text):
             entries.append(("e", normalise_email(m.group(0)), seg, -1, -1))
-    if _FIVE_DIGITS.search(text):  # what every ID_LIKE match holds
-        for m in ID_LIKE.finditer(text):
-            entries.append(("i", normalise_identifier(m.group(0)), seg, -1, -1))
+    if five := _FIVE_DIGITS.search(text):  # what every ID_LIKE match holds
+        for code in id_like(text, five):
+            entries.append(("i", normalise_identifier(code), seg, -1, -1))
     return entries
 
 
 _FIVE_DIGITS = re.compile(r"\d\d\d\d\d")  # not "\d{5}": a pattern that starts with a digit class is searched faster
+
+
+def id_like(text: str, five: re.Match | None) -> Iterator[str]:
+    """``ID_LIKE``'s matches in ``text``, as ``finditer`` finds them, given the first five digits in it (``five``:
+    ``_FIVE_DIGITS.search(text)``): each is searched for only from three characters before the next five digits,
+    as every match holds five digits after at most three letters. (``ID_LIKE`` begins with a word boundary, which
+    ``re`` tries at every character; the digits are found fast.)"""
+    pos = 0
+    while five:
+        match = ID_LIKE.search(text, max(pos, five.start() - 3))
+        if match is None:
+            return
+        yield match.group(0)
+        pos = match.end()
+        five = _FIVE_DIGITS.search(text, pos)
 
 
 class PersonIndexer:

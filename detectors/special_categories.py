@@ -241,25 +241,35 @@ class _Folding(dict):
 _FOLDING = _Folding()
 
 
-class _WordFolding(dict):
-    """``str.translate`` table: a word character (``\\w``) → its fold, any other → a space."""
-
-    def __missing__(self, code: int) -> int:
-        char = chr(code)
-        self[code] = value = _FOLDING[code] if char.isalnum() or char == "_" else ord(" ")
-        return value
-
-
-_WORD_FOLDING = _WordFolding()
 _FIRST_THREE = operator.itemgetter(slice(3))
+# ASCII bytes → themselves if a word character (a letter, a digit, "_"), else a space ("?" too: see _word_starts).
+_ASCII_WORDS = bytes(code if chr(code).isalnum() or chr(code) == "_" else ord(" ") for code in range(128)).ljust(
+    256, b" ")
+
+
+class _LowerIsFold(dict):
+    """Character → whether ``str.lower`` gives its fold (``_FOLDING``): "£", "é" yes; "İ" (two characters), "ſ"
+    (folded to "s"), "Σ" (lowered by its context) no. Filled in as characters are seen."""
+
+    def __missing__(self, char: str) -> bool:
+        self[char] = same = char != "Σ" and char.lower() == chr(_FOLDING[ord(char)])
+        return same
+
+
+_LOWER_IS_FOLD = _LowerIsFold()
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def _fold(text: str) -> str:
     """Case-folded as ``re.IGNORECASE`` compares: two characters match case-insensitively only if their folds
     are equal, so a folded literal absent from the folded text cannot be matched. Per character, so
     ``_fold(text)[a:b] == _fold(text[a:b])``. (``str.lower`` alone would not do: "İ".lower() is two characters,
-    and "ſ" matches "s".)"""
-    return text.lower() if text.isascii() else text.translate(_FOLDING)
+    and "ſ" matches "s".) ``str.lower`` does it when it lowers each of the text's characters to its fold (an
+    ASCII one always does): most texts have only a few non-ASCII characters ("£", "é"), and a table looked up
+    character by character takes ten times as long."""
+    if text.isascii() or all(map(_LOWER_IS_FOLD.__getitem__, set(_NON_ASCII.findall(text)))):
+        return text.lower()
+    return text.translate(_FOLDING)
 
 
 MIN_LITERAL = 3  # shorter required strings (" ", "is") are in almost every text: not worth a test
@@ -505,12 +515,21 @@ _TITLE_STARTS, _NAME_FIELD_STARTS = (
     _start_strings(sre_parser.parse(p.pattern, p.flags), bool(p.flags & re.IGNORECASE))
     for p in (_TITLE_AND_SURNAME, _NAME_FIELD)
 )
+# A name field's label begins a word (the pattern's \b, then a letter): a label no word of the text begins with the
+# first three letters of (``_word_starts``) is not looked for.
+_NAME_FIELD_KEYS = [(start, start[:3]) for start in _NAME_FIELD_STARTS]
+assert all(key.isascii() and key.isalpha() and len(key) == 3 for _, key in _NAME_FIELD_KEYS), "keys as word starts"
 
 
-def _word_starts(text: str) -> set[str]:
-    """The first three characters of every word of ``text``, folded (and shorter words whole, which no key of
-    three matches). Words are told in the text itself, where the look-behind of a term match looks."""
-    return set(map(_FIRST_THREE, text.translate(_WORD_FOLDING).split()))
+def _word_starts(folded: str) -> set[str]:
+    """The first three characters (shorter words whole) of every run of ASCII letters, digits and "_" in
+    ``folded`` (``_fold`` of a text), which holds every three ASCII characters a word of the text begins with,
+    folded. A word's folded ASCII letters are its letters' folds ("aſthma" → "asthma"), and no character but a word
+    character folds to one (a test checks every character), so such a run begins where a word does or after a
+    non-ASCII character ("ńasthma" → "asthma"): a start too many only costs a literal test. Bytes: the encoder puts "?" for each
+    non-ASCII character, and one translate of bytes takes the place of a lookup per character."""
+    words = folded.encode("ascii", "replace").translate(_ASCII_WORDS).decode("ascii")
+    return set(map(_FIRST_THREE, words.split()))
 
 
 class _Prefilter:
@@ -543,10 +562,9 @@ class _Prefilter:
                 self.other.append((folded, literal, where))
         self.always = [(t, terms.always) for t, terms in enumerate(all_terms) if terms.always]
 
-    def possible(self, text: str, folded: str) -> dict[int, set[int]]:
-        """The numbers of the terms that may match somewhere in ``text`` (``folded`` is ``_fold(text)``), by the
-        number of their ``Terms``; a ``Terms`` none of whose terms may is left out."""
-        starts = _word_starts(text)
+    def possible(self, text: str, folded: str, starts: Set[str]) -> dict[int, set[int]]:
+        """The numbers of the terms that may match somewhere in ``text`` (``folded`` is ``_fold(text)``, ``starts``
+        its ``_word_starts``), by the number of their ``Terms``; a ``Terms`` none of whose terms may is left out."""
         possible = defaultdict(set, ((t, set(always)) for t, always in self.always))
         for key in self.by_key.keys() & starts:
             for more_keys, is_folded, literal, where in self.by_key[key]:
@@ -561,35 +579,18 @@ class _Prefilter:
 
 
 class _Occurrences:
-    """Where in a text the literals one of which every match of ``pattern`` contains occur (folded, so as
-    ``re.IGNORECASE`` compares): a part of the text that holds none of them whole cannot hold a match, so
-    ``pattern`` need not be searched there."""
+    """The literals one of which every match of ``pattern`` contains (folded, so as ``re.IGNORECASE`` compares): a
+    part of a text that holds none of them whole cannot hold a match, so ``pattern`` need not be searched there."""
 
     def __init__(self, pattern: re.Pattern):
         self.pattern = pattern
         needs = _required(sre_parser.parse(pattern.pattern, pattern.flags), min_literal=1)
         self.literals = None if needs is None else sorted({_fold(literal) for literal, _ in needs})
 
-    def spans(self, folded: str) -> list[tuple[int, int]] | None:
-        """(start, end) of each occurrence in a text, given folded (``_fold``: one character for one, so offsets
-        are the text's), sorted; ``None``: no literals known, search everywhere."""
-        if self.literals is None:
-            return None
-        return sorted((at, at + len(literal)) for literal in self.literals for at in _find_all(folded, literal))
-
-    def search(self, text: str, spans: list[tuple[int, int]] | None, start: int, end: int) -> bool:
-        """``bool(pattern.search(text[start:end]))``, searched only if a literal occurs inside."""
-        if spans is not None:
-            i = bisect.bisect_left(spans, (start, start))
-            while i < len(spans) and spans[i][0] < end and spans[i][1] > end:
-                i += 1
-            if i == len(spans) or spans[i][0] >= end:
-                return False
-        return bool(self.pattern.search(text[start:end]))
-
     def search_part(self, text: str, folded: str, start: int, end: int) -> bool:
         """``bool(pattern.search(text[start:end]))``, searched only if a literal is in that part of ``folded``
-        (``_fold(text)``): for a few short parts, where finding the literals in the whole text would cost more."""
+        (``_fold(text)``). Part by part: the parts asked about (units with a term, text around a person) are a
+        small share of the text, and finding every literal in the whole text cost more."""
         part = folded[start:end]
         if self.literals is not None and not any(literal in part for literal in self.literals):
             return False
@@ -708,15 +709,19 @@ class SpecialCategoryDetector:
                     index += 1
                     continue
             for i in range(index, last + 1):
-                offset = batch.starts[i]
-                units += [Unit(offset + m.start(), offset + m.end(), i) for m in _SENTENCE.finditer(segments[i].text)
-                          if (sentence := m.group()) and not sentence.isspace()]
+                offset, text = batch.starts[i], segments[i].text
+                if "." in text or "!" in text or "?" in text or "\n" in text:  # what ends a sentence early
+                    units += [Unit(offset + m.start(), offset + m.end(), i) for m in _SENTENCE.finditer(text)
+                              if (sentence := m.group()) and not sentence.isspace()]
+                elif text and not text.isspace():  # one sentence, the whole text (a heading, a line of a list)
+                    units.append(Unit(offset, offset + len(text), i))
             index = last + 1
         return units
 
     @staticmethod
-    def anchors(batch: TextBatch, found: Sequence[Finding], folded: str) -> list[Anchor]:
-        """The people the batch names (``folded`` is ``_fold(batch.text)``), in offset order."""
+    def anchors(batch: TextBatch, found: Sequence[Finding], folded: str, starts: Set[str]) -> list[Anchor]:
+        """The people the batch names (``folded`` is ``_fold(batch.text)``, ``starts`` its ``_word_starts``), in
+        offset order."""
         anchors = [
             Anchor(f.start, f.end, f.entity_type)
             for f in found
@@ -730,7 +735,7 @@ class SpecialCategoryDetector:
         ]
         anchors += [
             Anchor(m.start("name"), m.end("name"), "PERSON")
-            for m in _finditer(_NAME_FIELD, _NAME_FIELD_STARTS, text, folded)
+            for m in _finditer(_NAME_FIELD, [label for label, key in _NAME_FIELD_KEYS if key in starts], text, folded)
             if m.group("name")[0].isupper()
         ]
         return sorted(anchors, key=lambda a: a.start)
@@ -758,19 +763,19 @@ class SpecialCategoryDetector:
             return
         text = batch.text
         folded = _fold(text)
-        per_category = [(category, matches) for category, possible in self._possible(text, folded)
+        starts = _word_starts(folded)
+        per_category = [(category, matches) for category, possible in self._possible(text, folded, starts)
                         if (matches := list(self._matches(text, folded, category, possible)))]
         if not per_category:
             return  # no term occurs: units, anchors and subject would go unused
         units = self.units(batch)
         unit_starts = [u.start for u in units]
-        anchors = self.anchors(batch, found, folded)
+        anchors = self.anchors(batch, found, folded, starts)
         anchor_starts = [a.start for a in anchors]
         subject = self.subject(batch, anchors)
         spans = [(a.start, a.end, a.entity_type) for a in anchors]
         definitional: dict[int, bool] = {}  # unit → is a definition or lesson (asked once per unit)
         person_types: dict[Anchor, str] = {}  # asked once per anchor
-        definition_spans = _DEFINITIONS.spans(folded)
         boxes = any(box in text for box in "[(☐□")  # what _UNTICKED_BOX needs
         for category, matches in per_category:
             reported: set[int] = set()  # one finding per unit and category
@@ -782,7 +787,7 @@ class SpecialCategoryDetector:
                 if self._negated(text, match, unit):
                     continue
                 if u not in definitional:
-                    definitional[u] = _DEFINITIONS.search(text, definition_spans, unit.start, unit.end)
+                    definitional[u] = _DEFINITIONS.search_part(text, folded, unit.start, unit.end)
                 if definitional[u]:
                     continue
                 if boxes and _UNTICKED_BOX.search(text[max(unit.start, match.start() - 6) : match.start()]):
@@ -815,11 +820,11 @@ class SpecialCategoryDetector:
                     end=match.end(),
                 )
 
-    def _possible(self, text: str, folded: str) -> list[tuple[Category, tuple[Set[int], ...]]]:
+    def _possible(self, text: str, folded: str, starts: Set[str]) -> list[tuple[Category, tuple[Set[int], ...]]]:
         """The categories a term of which can occur in ``text``, each with the numbers of the terms of its
         (strong, exact, exact_requires, weak) that can (see ``_Prefilter``; none of a list it has not)."""
         by_category: dict[int, list[Set[int]]] = {}
-        for n, numbers in self._prefilter.possible(text, folded).items():
+        for n, numbers in self._prefilter.possible(text, folded, starts).items():
             c, place = self._owners[n]
             by_category.setdefault(c, [_NONE] * 4)[place] = numbers
         per_category = []

@@ -74,6 +74,13 @@ def test_a_topic_a_template_or_a_negation_is_not_reported(personal, name):
     assert categories(personal, NEGATIVES[name]) == set()
 
 
+def test_a_definition_or_lesson_about_a_named_pupil_is_not_reported(personal):
+    """The unit is about the topic, though the item names its pupil; the same item saying it of her is reported."""
+    lesson = Segment("Pupil: Lily Evans. In this lesson we will learn what asthma is.", "paragraph 1")
+    record = Segment("Pupil: Lily Evans. She has asthma.", "paragraph 1")
+    assert (categories(personal, [lesson]), categories(personal, [record])) == (set(), {"health"})
+
+
 def test_findings_explain_themselves_without_values(personal):
     findings = detect(personal, [row("UPN: B801200005001 | Pupil name: Olivia Hart | Condition: Asthma")])
     health = next(f for f in findings if f.entity_type == "health")

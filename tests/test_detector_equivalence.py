@@ -51,7 +51,8 @@ def _term_by_term(terms, text, numbers):
 
 def _possible(detector, text):
     """Per ``Terms`` of the detector, the numbers of its terms the prefilter lets run."""
-    possible = detector._prefilter.possible(text, special_categories._fold(text))
+    folded = special_categories._fold(text)
+    possible = detector._prefilter.possible(text, folded, special_categories._word_starts(folded))
     return [(terms, possible.get(t, set())) for t, terms in enumerate(detector._prefilter.all_terms)]
 
 
@@ -111,7 +112,8 @@ def test_alternation_tried_only_where_a_possible_term_can_begin(words, flags):
         for text in _awkward_texts():
             folded = special_categories._fold(text)
             expected = [(m.span(), m.group()) for m in terms.pattern.finditer(text)]
-            for possible in (set(range(len(terms.terms))), prefilter.possible(text, folded).get(0, set())):
+            starts = special_categories._word_starts(folded)
+            for possible in (set(range(len(terms.terms))), prefilter.possible(text, folded, starts).get(0, set())):
                 found = [(m.span(), m.group()) for m in terms.finditer(text, folded, possible)]
                 assert found == expected, (text, terms.terms)
 
@@ -154,6 +156,7 @@ NAMED = [
     "Mr Hart, Mrs. Evans-Jones, Miss O'Brien; MR HART, xMr Hart, Dr  Patel, Mx Lee-Smith, Mrs\nBrown, Ms évans",
     "Pupil: Lily Evans | pupil name - Sarah Jones | Child's name: Tom Lee | Full name: Amira Hussain | surname: X",
     "PUPIL: LILY EVANS; young person | Jo Bloggs; Employee name – Sarah Jones; İ Name: Ada Lovelace; name:Al Bo",
+    "Forename - Lily Evans | Surname: Hart | xpupil: Ada Lovelace | ñname: Bo Li | 2child: Al Bo | _carer: Jo Li",
 ]
 
 
@@ -174,7 +177,8 @@ def test_name_anchors_found_at_their_start_strings(pattern, starts):
 @pytest.mark.parametrize("text", NAMED)
 def test_name_anchors_of_a_batch(text):
     batch = TextBatch.of([Segment(text, "paragraph 1")])
-    anchors = SpecialCategoryDetector.anchors(batch, [], special_categories._fold(text))
+    folded = special_categories._fold(text)
+    anchors = SpecialCategoryDetector.anchors(batch, [], folded, special_categories._word_starts(folded))
     plain = [(m.start(), m.end()) for m in special_categories._TITLE_AND_SURNAME.finditer(text)] + [
         m.span("name") for m in special_categories._NAME_FIELD.finditer(text) if m.group("name")[0].isupper()
     ]
@@ -183,9 +187,9 @@ def test_name_anchors_of_a_batch(text):
 
 @pytest.mark.parametrize("text", TEXTS)
 def test_definitional_gate(text):
-    spans = _DEFINITIONS.spans(special_categories._fold(text))
+    folded = special_categories._fold(text)
     for start, end in itertools.combinations(range(0, len(text) + 1, 5), 2):
-        assert _DEFINITIONS.search(text, spans, start, end) == bool(_DEFINITIONAL.search(text[start:end]))
+        assert _DEFINITIONS.search_part(text, folded, start, end) == bool(_DEFINITIONAL.search(text[start:end]))
 
 
 @pytest.mark.parametrize("text", TEXTS + NAMED + [
@@ -226,6 +230,20 @@ def test_negation_within_the_clause(text):
             assert SpecialCategoryDetector._negated(text, match, unit) == plain(match, unit)
 
 
+@pytest.mark.parametrize("unit_text,expected", [
+    ("She has migraines.", False),  # a weak term alone
+    ("Migraines, migraines again.", False),  # the same term twice is one sign
+    ("Migraines and anxiety.", True),  # another weak term
+    ("Migraines; uses an inhaler.", True),  # a strong term
+    ("Medical: migraines", True),  # a field label
+])
+def test_a_weak_term_needs_a_second_sign(detector, unit_text, expected):
+    """A weak term counts only with a second sign in its unit: another term (not itself again) or a field label."""
+    health = next(category for category in detector.categories if category.name == "health")
+    term = health.weak.pattern.search(unit_text).group()
+    assert SpecialCategoryDetector._second_sign(health, unit_text, term) is expected
+
+
 @pytest.mark.parametrize("text", TEXTS + NEGATIONS + [
     "e.g.x", "a.b.c. d", "end.\n", "x!?y", "...", "a\n", "abc.def ghi. ", "trailing newline\n", "22q11.2 deletion.",
     "www.example.com/a?b=c! Next.\n\nLast line without a stop", "?! .. \n. x",
@@ -235,18 +253,53 @@ def test_sentences_without_backtracking(text):
     assert [m.span() for m in special_categories._SENTENCE.finditer(text)] == [m.span() for m in plain.finditer(text)]
 
 
+@pytest.mark.parametrize("texts", [
+    ["Learning objectives", "Medical: asthma", "   ", "", "Dear Mrs Hart, she has asthma. Kind regards"],
+    ["no stop at all  ", "one line\n", "\n", "Stop! Go on", "what? yes", "e.g.x", "a\tb", "x\r\ny"],
+])
+def test_units_of_a_text_without_sentence_ends_are_the_plain_ones(texts):
+    """A segment without ".", "!", "?" or a new line is one sentence (unless blank) without being matched."""
+    batch = TextBatch.of([Segment(text, f"paragraph {n}") for n, text in enumerate(texts)])
+    plain = [(batch.starts[i] + m.start(), batch.starts[i] + m.end(), i)
+             for i, text in enumerate(texts) for m in special_categories._SENTENCE.finditer(text)
+             if m.group() and not m.group().isspace()]
+    assert SpecialCategoryDetector.units(batch) == plain
+
+
 @pytest.mark.parametrize("text", TEXTS + NAMED + [
     "x\u0345yz a\u0300bc ǅemal ﬁne ŉxx a_b_c 12ab ab ½xy x²yz Ⅻab 𝟙𝟚𝟛 ᾈᾈᾈ ΣΑΣ ßxy \u1680abc\u2028def",
 ])
 def test_word_starts(text):
-    three = {start for start in special_categories._word_starts(text) if len(start) == 3}
-    assert three == {special_categories._fold(start) for start in re.findall(r"(?<!\w)\w\w\w", text)}
+    """Every three ASCII characters a word begins with, folded, are among the starts (the prefilter's keys are
+    such); an ASCII text has no others."""
+    three = {start for start in special_categories._word_starts(special_categories._fold(text)) if len(start) == 3}
+    plain = {special_categories._fold(start) for start in re.findall(r"(?<!\w)\w\w\w", text)}
+    assert {start for start in plain if start.isascii()} <= three
+    if text.isascii():
+        assert three == plain
+
+
+def test_only_word_characters_fold_to_ascii_word_characters():
+    """What ``_word_starts`` relies on: a character that is not a word character never folds to one that is
+    (it would join two words, and a word start would be missed)."""
+    ascii_word = set("abcdefghijklmnopqrstuvwxyz0123456789_")
+    folding = special_categories._Folding()  # a table of its own: this one holds every character
+    assert not [code for code in range(0x110000)
+                if chr(folding[code]) in ascii_word and not (chr(code).isalnum() or chr(code) == "_")]
 
 
 def test_fold_keeps_offsets_and_matches_ignorecase():
     for char in map(chr, range(0x250)):
         assert len(special_categories._fold(char)) == 1
     assert special_categories._fold("İſ\u212a") == "isk"
+
+
+@pytest.mark.parametrize("text", TEXTS + NAMED + [
+    "Fees £120 – Zofia Wiśniewska, Łódź, café", "ΣΑΣ ΣΑΣ. σας", "İstanbul", "Aſthma \u212aosher", "£ İ",
+])
+def test_fold_by_lower_is_the_folding_table(text):
+    """``str.lower`` is used only where it gives what the folding table gives."""
+    assert special_categories._fold(text) == text.translate(special_categories._FOLDING)
 
 
 def _name_words_plain(text):

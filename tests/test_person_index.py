@@ -88,6 +88,18 @@ def test_segment_entries_are_the_plain_ones_on_awkward_text():
         assert segment_entries(text, 3) == plain_segment_entries(text, 3), text
 
 
+# Codes and near misses: letters before and after the digits (up to four), digits of other scripts, word
+# characters that join or end a code, runs of digits split and joined.
+CODE_PIECES = ["A", "ab", "ABC", "abcd", "12345", "1234", "5", "678901", "٣٤٥٦٧", "_", " ", "-", ".", "|", "é", "\n"]
+
+
+def test_id_like_finds_what_finditer_finds():
+    rng = random.Random(5)
+    for _ in range(5000):
+        text = "".join(rng.choice(CODE_PIECES) for _ in range(rng.randint(0, 14)))
+        assert list(person_index.id_like(text, person_index._FIVE_DIGITS.search(text))) == [m.group(0) for m in ID_LIKE.finditer(text)], text
+
+
 @pytest.mark.parametrize("text", [
     "Forename: Olivia | Surname: Hart | DOB: 14/03/2011 | | O. Hart, O'Brien’s X Y z",
     "O hart O Hart O", "J", "I Hart, A Hart, I a", "Mrs May | Will Hart | UPN A123456789012 | ٣٤٥٦٧٨ | t.lomax@example.com",
