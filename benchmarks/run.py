@@ -67,6 +67,13 @@ class ScanRun:
     bytes_scanned: int
     peak_rss_mb: float
     status: str
+    # Model loading before the scan in the scanning process (one worker); workers load theirs within the scan.
+    load_seconds: float = 0.0
+
+    @property
+    def seconds_loaded(self) -> float:
+        """The scan with its model loading, wherever that happens: comparable between worker counts."""
+        return self.seconds + self.load_seconds
 
     @property
     def items_per_s(self) -> float:
@@ -107,7 +114,8 @@ def run_scan(label: str, config: Path, detect: bool = True) -> ScanRun:
         raise SystemExit(f"gdprscan scan failed ({proc.returncode}): {err.decode()[-2000:]}")
     result = json.loads(out.decode().strip().splitlines()[-1])
     return ScanRun(label, wall, result["seconds"], result["items_seen"], result["items_scanned"],
-                   result["items_unchanged"], result["bytes_scanned"], peak / 1024, result["status"])
+                   result["items_unchanged"], result["bytes_scanned"], peak / 1024, result["status"],
+                   result["load_seconds"])
 
 
 # --- extraction and detection, timed apart ------------------------------------------------------------------
@@ -360,13 +368,13 @@ def report(info, scans: list[ScanRun], split: Split, ours_sample_s: float, presi
                      f"{s.items_per_s:>10,.0f}{s.source_mb_per_s:>10.2f}{s.peak_rss_mb:>8.0f} MB")
     best = {}
     for s in scans:
-        if s.label.startswith("cold, ") and (s.label not in best or s.seconds < best[s.label].seconds):
+        if s.label.startswith("cold, ") and (s.label not in best or s.wall < best[s.label].wall):
             best[s.label] = s
     cold, one = next(iter(best.values())), best.get("cold, 1 wkr")
     lines.append(f"  end to end (best {cold.label}): {cold.source_mb_per_s:.2f} MB/s of source (target >= 2)")
     if one is not None and one is not cold:
-        lines.append(f"  {cold.label.split(', ')[1]} vs 1 (best of each): {one.seconds / cold.seconds:.2f}x scan time, "
-                     f"{one.wall / cold.wall:.2f}x wall time incl. start-up (target >= 1.7x)")
+        lines.append(f"  {cold.label.split(', ')[1]} vs 1 (best of each): {one.wall / cold.wall:.2f}x wall time, "
+                     f"{one.seconds_loaded / cold.seconds_loaded:.2f}x scan time with model loading (target >= 1.7x)")
     text_mb = split.text_bytes / MB
     lines += [
         "",
