@@ -126,7 +126,8 @@ class NameCandidates:
         runs = list(_CAPITALISED_RUN.finditer(text))  # most texts have none: nothing more to do
         if not runs:
             return []
-        spans = sorted((m.start(), m.end()) for pattern in self.explained for m in pattern.finditer(text)) if explained else []
+        found = (m.span() for pattern in self.explained for m in pattern.finditer(text)) if explained else ()
+        spans = sorted(found)
         starts = [s for s, _ in spans]
         lower = set(_LOWER_WORD.findall(text))
         needed = [run.start() for run in runs if self._needs_ner(run, lower, spans, starts)]

@@ -408,7 +408,8 @@ class PersonalDataDetector:
         self.analyzer = analyzer or build_analyzer(config)
         engine = self.analyzer.nlp_engine
         explained = [
-            pattern.compiled_regex if isinstance(pattern.compiled_regex, GivenNameMatcher) else re.compile(pattern.regex)
+            pattern.compiled_regex if isinstance(pattern.compiled_regex, GivenNameMatcher)
+            else re.compile(pattern.regex)
             for recognizer in self.analyzer.registry.recognizers
             if recognizer.name in ("given_name", "roster", "title")
             for pattern in recognizer.patterns

@@ -526,8 +526,8 @@ def _word_starts(folded: str) -> set[str]:
     ``folded`` (``_fold`` of a text), which holds every three ASCII characters a word of the text begins with,
     folded. A word's folded ASCII letters are its letters' folds ("aſthma" → "asthma"), and no character but a word
     character folds to one (a test checks every character), so such a run begins where a word does or after a
-    non-ASCII character ("ńasthma" → "asthma"): a start too many only costs a literal test. Bytes: the encoder puts "?" for each
-    non-ASCII character, and one translate of bytes takes the place of a lookup per character."""
+    non-ASCII character ("ńasthma" → "asthma"): a start too many only costs a literal test. Bytes: the encoder
+    puts "?" for each non-ASCII character, and one translate of bytes takes the place of a lookup per character."""
     words = folded.encode("ascii", "replace").translate(_ASCII_WORDS).decode("ascii")
     return set(map(_FIRST_THREE, words.split()))
 
